@@ -1,0 +1,69 @@
+"""API Gateway execution logs: lines `(<request id>) <message>`.
+
+They arrive in the group `API-Gateway-Execution-Logs_<apiId>/<stage>`; `api_and_stage_from_group`
+reads the API id and stage from that name (the parser sees only the message).
+
+`message` is the text after the `(<request id>) ` prefix. `status_code` is set only by the
+`Method completed with status: N` line, the status the client received. `level`:
+- ERROR when the line's headline (the text before its first colon) says failed / error / timed out,
+  e.g. `Execution failed due to configuration error: ...`, `Endpoint request timed out`,
+  `Lambda execution failed with status 200 due to customer function error: ...`. Only the headline
+  is read so that a logged body such as `Endpoint response body before transformations:
+  {"errorMessage": ...}` is not mistaken for a failure of the gateway;
+- on the completion line, from the status like access logs: 5xx → ERROR, 4xx → WARN;
+- INFO otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+
+from functions.parser.formats.base import Format, Row
+from functions.parser.formats.fields import request_id_or_none, to_int
+
+_LINE = re.compile(r"^\(([^()\s]+)\) (.*)$", re.DOTALL)
+_COMPLETED = re.compile(r"completed with status: (\d{3})\b")
+_FAILURE = re.compile(r"\b(?:fail(?:ed|ure)?|errors?|timed out|time-?out)\b", re.IGNORECASE)
+_GROUP = re.compile(r"^API-Gateway-Execution-Logs_([A-Za-z0-9]+)(?:/([^/\s]+))?$")
+_HEADLINE_CHARS = 200
+
+
+def _level(message: str, status: int | None) -> str:
+    headline = message[:_HEADLINE_CHARS].split(":", 1)[0]
+    if _FAILURE.search(headline) or (status is not None and status >= 500):
+        return "ERROR"
+    if status is not None and status >= 400:
+        return "WARN"
+    return "INFO"
+
+
+def parse_execution(line: str) -> Row | None:
+    match = _LINE.match(line) if isinstance(line, str) else None
+    if not match:
+        return None
+    message = match.group(2).rstrip()
+    if not message:
+        return None
+    completed = _COMPLETED.search(message)
+    status = to_int(completed.group(1)) if completed else None
+    return (
+        "execution",
+        "apigateway",
+        request_id_or_none(match.group(1)),
+        _level(message, status),
+        message,
+        status,
+    )
+
+
+def api_and_stage_from_group(log_group: str) -> tuple[str | None, str | None]:
+    """`API-Gateway-Execution-Logs_a1b2c3d4e5/prod` → ("a1b2c3d4e5", "prod"); other groups → (None, None)."""
+    match = _GROUP.match(log_group) if isinstance(log_group, str) else None
+    if not match:
+        return None, None
+    return match.group(1), match.group(2)
+
+
+EXECUTION_FIELDS = ("record_type", "source", "request_id", "level", "message", "status_code")
+
+EXECUTION = Format("apigateway_execution", EXECUTION_FIELDS, parse_execution)

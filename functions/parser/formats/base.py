@@ -1,0 +1,52 @@
+"""The contract every log format module fulfils.
+
+A format turns one CloudWatch event message (text, or an already-decoded JSON object) into a tuple of
+values for the schema columns it names in `fields`. Returning None means "this is not really my
+format": the pipeline keeps the line with record_type 'unknown'. Parsers are pure: no I/O, no logging.
+
+Rows are positional tuples on purpose: the pipeline transposes a group of them into columns with one
+`zip(*rows)`, which keeps per-event Python work small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Row = tuple[Any, ...]
+
+LEVEL_ALIASES: dict[str, str] = {
+    "TRACE": "TRACE",
+    "DEBUG": "DEBUG",
+    "INFO": "INFO",
+    "NOTICE": "INFO",
+    "WARN": "WARN",
+    "WARNING": "WARN",
+    "ERROR": "ERROR",
+    "ERR": "ERROR",
+    "CRITICAL": "FATAL",
+    "FATAL": "FATAL",
+    "EMERG": "FATAL",
+    "ALERT": "FATAL",
+}
+
+
+def normalize_level(value: object) -> str | None:
+    """Map runtime level names (WARNING, CRITICAL, lower case...) onto TRACE/DEBUG/INFO/WARN/ERROR/FATAL."""
+    if not isinstance(value, str):
+        return None
+    return LEVEL_ALIASES.get(value.strip().upper())
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """A named parser and the schema columns its rows fill, in order."""
+
+    name: str
+    fields: tuple[str, ...]
+    parse: Callable[[Any], Row | None]
+
+    def __post_init__(self) -> None:
+        if "record_type" not in self.fields:
+            raise ValueError(f"format {self.name} must set record_type")

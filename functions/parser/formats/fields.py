@@ -1,0 +1,91 @@
+"""Small pure helpers shared by the format parsers."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+# A request id as Lambda prints it (a UUID) — API Gateway ids are matched by their own formats.
+UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+_NO_ID = frozenset({"", "-", "None", "none", "null", "undefined"})
+_TRACE_ROOT = re.compile(r"Root=(1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24})")
+
+
+def request_id_or_none(value: object) -> str | None:
+    """Runtimes print placeholders ('undefined', 'None', '') where no request is in flight."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return None if value in _NO_ID else value
+
+
+def to_float(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def to_int(value: object) -> int | None:
+    number = to_float(value)
+    if number is None or math.isnan(number) or abs(number) > 2**62:
+        return None
+    return int(number)
+
+
+def text_or_none(value: object) -> str | None:
+    """A string as is; other JSON values as compact JSON; None and empty strings as None."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def stack_text(value: object) -> str | None:
+    """Stack traces arrive as a string or as a list of frames; store them one frame per line."""
+    if isinstance(value, list):
+        return "\n".join(str(frame).rstrip("\n") for frame in value) or None
+    return text_or_none(value)
+
+
+def attributes_json(obj: dict[str, Any], promoted: frozenset[str]) -> str | None:
+    """The keys of a structured line that no column holds, as a JSON object (None when nothing is left)."""
+    rest = {k: v for k, v in obj.items() if k not in promoted}
+    if not rest:
+        return None
+    return json.dumps(rest, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def trace_id_from_header(value: object) -> str | None:
+    """X-Ray trace id from `Root=1-...;Parent=...;Sampled=1` or a bare `1-...` id."""
+    if not isinstance(value, str):
+        return None
+    match = _TRACE_ROOT.search(value)
+    if match:
+        return match.group(1)
+    value = value.strip()
+    return value if value.startswith("1-") else None
+
+
+_PY_TRACEBACK = "Traceback (most recent call last):"
+_EXC_LINE = re.compile(r"^([A-Za-z_][\w.]*(?:Error|Exception|Exit|Interrupt|Warning|Fault)?)(?::\s?(.*))?$")
+
+
+def python_exception(text: str) -> tuple[str | None, str | None, str | None]:
+    """(error_type, error_message, stack_trace) from text that embeds a Python traceback."""
+    start = text.find(_PY_TRACEBACK)
+    if start < 0:
+        return None, None, None
+    stack = text[start:].rstrip()
+    last = stack.rsplit("\n", 1)[-1].strip()
+    match = _EXC_LINE.match(last)
+    if not match or last.startswith(("File ", "Traceback")):
+        return None, None, stack
+    return match.group(1), match.group(2) or None, stack

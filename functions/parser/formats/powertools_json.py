@@ -1,0 +1,91 @@
+"""Powertools for AWS Lambda structured logs (Python, TypeScript, Java, .NET), one JSON object per line.
+
+Python keys: level, location, message, timestamp (`2021-05-03 11:47:12,494+0000` by default), service,
+sampling_rate, cold_start, function_name, function_memory_size, function_arn, function_request_id,
+xray_trace_id, correlation_id, exception, exception_name, stack_trace. TypeScript puts errors under
+`error: {name, message, stack}`; Java and .NET use the same snake_case context keys. Everything not
+promoted to a column (service, location, correlation_id, cold_start, user keys...) is kept in
+`attributes`, where the app_logs view reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from functions.parser.formats.base import Format, Row, normalize_level
+from functions.parser.formats.fields import (
+    attributes_json,
+    python_exception,
+    request_id_or_none,
+    stack_text,
+    text_or_none,
+    trace_id_from_header,
+)
+
+FIELDS = (
+    "record_type",
+    "level",
+    "request_id",
+    "function_name",
+    "message",
+    "error_type",
+    "error_message",
+    "stack_trace",
+    "trace_id",
+    "attributes",
+)
+_PROMOTED = frozenset(
+    {
+        "level",
+        "message",
+        "timestamp",
+        "function_request_id",
+        "function_name",
+        "xray_trace_id",
+        "exception",
+        "exception_name",
+        "stack_trace",
+        "error",
+    }
+)
+_MARKERS = ("function_request_id", "function_arn", "cold_start", "sampling_rate")
+
+
+def looks_like_powertools(obj: dict[str, Any]) -> bool:
+    if "level" in obj and any(key in obj for key in _MARKERS):
+        return True
+    return "service" in obj and "location" in obj
+
+
+def _error(obj: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    """(error_type, error_message, stack_trace) from any of the Powertools flavours."""
+    for key in ("error", "exception"):  # TypeScript `error`, Java-style `exception` objects
+        nested = obj.get(key)
+        if isinstance(nested, dict):
+            name = nested.get("name") or nested.get("type")
+            return text_or_none(name), text_or_none(nested.get("message")), stack_text(nested.get("stack"))
+    exception = obj.get("exception")  # Python: the formatted traceback as one string
+    error_type, error_message, stack = (
+        python_exception(exception) if isinstance(exception, str) else (None,) * 3
+    )
+    error_type = text_or_none(obj.get("exception_name")) or error_type
+    return error_type, error_message, stack or text_or_none(exception) or stack_text(obj.get("stack_trace"))
+
+
+def parse(obj: dict[str, Any]) -> Row | None:
+    error_type, error_message, stack = _error(obj)
+    return (
+        "app",
+        normalize_level(obj.get("level")),
+        request_id_or_none(obj.get("function_request_id")),
+        text_or_none(obj.get("function_name")),
+        text_or_none(obj.get("message")),
+        error_type,
+        error_message,
+        stack,
+        trace_id_from_header(obj.get("xray_trace_id")),
+        attributes_json(obj, _PROMOTED),
+    )
+
+
+POWERTOOLS = Format("powertools_json", FIELDS, parse)

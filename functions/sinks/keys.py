@@ -1,0 +1,51 @@
+"""Pure naming for the lake: partitions and deterministic object keys.
+
+Keys never contain log group or stream names (which may hold `..`, `/`, `=` or anything else): the
+file name is a digest of the payload's identity, so a redelivered payload overwrites its own objects
+instead of adding duplicates, and no name can escape the lake prefix or break a Hive partition path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
+_PREFIX_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Partition:
+    dt: str  # yyyy-MM-dd (UTC)
+    hour: int  # 0-23 (UTC)
+
+    @property
+    def path(self) -> str:
+        return f"dt={self.dt}/hour={self.hour:02d}"
+
+
+def partition_of_hour(hour_index: int) -> Partition:
+    """`hour_index` = epoch milliseconds // HOUR_MS."""
+    day = datetime.fromtimestamp(hour_index * 3600, tz=UTC)
+    return Partition(day.strftime("%Y-%m-%d"), day.hour)
+
+
+def normalize_prefix(prefix: str) -> str:
+    """'' or 'a/b/' — segments of safe characters only; refuses anything that could climb out."""
+    segments = [s for s in prefix.strip("/").split("/") if s]
+    for segment in segments:
+        if not _PREFIX_SEGMENT.match(segment) or segment in (".", ".."):
+            raise ValueError(f"unsafe lake prefix segment {segment!r} in {prefix!r}")
+    return "".join(f"{s}/" for s in segments)
+
+
+def payload_digest(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def object_key(prefix: str, table: str, partition: Partition, identity: str) -> str:
+    """`<prefix><table>/dt=.../hour=../<digest>.parquet`, the same for the same payload every time."""
+    return f"{normalize_prefix(prefix)}{table}/{partition.path}/{payload_digest(identity)}.parquet"

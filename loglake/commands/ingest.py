@@ -1,0 +1,45 @@
+"""`loglake ingest --lake DIR FILE...`: run the parser's handler code over files of Lambda events."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from itertools import chain
+from pathlib import Path
+
+from loglake.local_ingest import InputError, Progress, ingest_events, local_ingestor, read_events
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "ingest", help="parse files of subscription events (direct or Kinesis) into a lake folder"
+    )
+    parser.add_argument("--lake", type=Path, required=True, help="the lake folder (created if missing)")
+    parser.add_argument("--region", default="local", help="region recorded on every row (default: local)")
+    parser.add_argument(
+        "files", type=Path, nargs="+", help="JSON object, JSON array or JSON Lines of Lambda events"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    ingestor = local_ingestor(args.lake, args.region)
+    try:
+        summary = ingest_events(chain.from_iterable(read_events(f) for f in args.files), ingestor, Progress())
+    except (InputError, OSError) as exc:
+        print(f"loglake ingest: {exc}", file=sys.stderr)
+        return 2
+    elapsed = time.perf_counter() - started
+    print(
+        f"ingested {summary.events_in:,} events from {summary.payloads:,} payloads into {args.lake} "
+        f"in {elapsed:.2f}s: {summary.rows_written:,} rows, {summary.objects_written:,} objects, "
+        f"{summary.bytes_written / 1e6:.1f} MB, {summary.unknown_lines:,} unknown lines, "
+        f"{summary.control_messages} control messages skipped"
+    )
+    formats = ", ".join(f"{name} {count:,}" for name, count in sorted(summary.format_counts.items()))
+    print(f"formats: {formats}")
+    for item in summary.failed_items:
+        print(f"FAILED {item}", file=sys.stderr)
+    return 1 if summary.failed_items else 0

@@ -1,0 +1,37 @@
+"""Write the artifacts generated from the schema into infra/ (`python -m schemas.render`).
+
+A test renders them again and fails when the committed files drift from `schemas/`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from schemas.events import EVENTS
+from schemas.glue import glue_ddl
+from schemas.opensearch import index_template
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def artifacts() -> dict[str, str]:
+    """Relative path under the repo → file content."""
+    return {
+        "infra/athena/tables/events.sql": glue_ddl(EVENTS),
+        "infra/opensearch/index-template.json": json.dumps(index_template(EVENTS), indent=2) + "\n",
+    }
+
+
+def main() -> int:
+    for rel, content in artifacts().items():
+        path = REPO / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        print(f"wrote {rel}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Lambda JSON log format: platform records and application records."""
+
+from __future__ import annotations
+
+import json
+
+from functions.parser.formats import lambda_json
+from tests.support import load_payload
+
+RID = "5b7e1c2d-3e4f-4a5b-8c9d-0e1f2a3b4c5d"
+
+
+def as_row(fmt: lambda_json.Format, obj: dict[str, object]) -> dict[str, object]:
+    parsed = fmt.parse(obj)
+    assert parsed is not None
+    return dict(zip(fmt.fields, parsed, strict=True))
+
+
+def messages() -> list[dict[str, object]]:
+    return [json.loads(e["message"]) for e in load_payload("awslogs_json_format.json")["logEvents"]]
+
+
+def test_platform_report_metrics_status_and_trace() -> None:
+    report = messages()[6]
+    r = as_row(lambda_json.PLATFORM, report)
+    assert (r["record_type"], r["request_id"], r["status"], r["level"]) == ("report", RID, "failure", "ERROR")
+    assert (r["duration_ms"], r["billed_duration_ms"], r["memory_size_mb"], r["max_memory_used_mb"]) == (
+        31.5,
+        32,
+        512,
+        95,
+    )
+    assert r["init_duration_ms"] == 198.3
+    assert r["trace_id"] == "1-6745a1b2-0123456789abcdef01234567"
+    assert r["error_type"] == "FileNotFoundError"
+
+
+def test_platform_init_start_names_function_version_and_runtime() -> None:
+    r = as_row(lambda_json.PLATFORM, messages()[0])
+    assert (r["record_type"], r["function_name"], r["function_version"], r["runtime_version"]) == (
+        "init_start",
+        "report-builder",
+        "3",
+        "python:3.12.v38",
+    )
+    assert json.loads(str(r["attributes"]))["phase"] == "init"
+
+
+def test_platform_start_and_runtime_done() -> None:
+    start = as_row(lambda_json.PLATFORM, messages()[1])
+    assert (start["record_type"], start["function_version"]) == ("start", "3")
+    done = as_row(lambda_json.PLATFORM, messages()[5])
+    assert (done["record_type"], done["status"]) == ("runtime_done", "failure")
+
+
+def test_record_types_are_snake_case_names_of_the_platform_events() -> None:
+    assert lambda_json.record_type_of("platform.restoreReport") == "restore_report"
+    assert lambda_json.record_type_of("platform.logsDropped") == "logs_dropped"
+    assert lambda_json.record_type_of("platform.telemetrySubscription") == "telemetry"
+
+
+def test_application_record_keeps_extra_keys_as_attributes() -> None:
+    r = as_row(lambda_json.APP, messages()[2])
+    assert (r["record_type"], r["level"], r["request_id"], r["message"]) == (
+        "app",
+        "INFO",
+        RID,
+        "building report",
+    )
+    assert json.loads(str(r["attributes"])) == {"logger": "root", "report_id": "r-981"}
+
+
+def test_unhandled_error_record_uses_log_level_and_stack_list() -> None:
+    r = as_row(lambda_json.APP, messages()[4])
+    assert (r["record_type"], r["level"], r["error_type"]) == ("app", "ERROR", "FileNotFoundError")
+    bare = as_row(lambda_json.APP, {"errorType": "KeyError", "errorMessage": "'x'", "stackTrace": ["a", "b"]})
+    assert (bare["record_type"], bare["stack_trace"], bare["message"]) == (
+        "runtime_error",
+        "a\nb",
+        "KeyError: 'x'",
+    )
+
+
+def test_wrong_shapes_never_raise() -> None:
+    assert lambda_json.PLATFORM.parse({"type": "platform.report", "record": "nope"}) is None
+    r = as_row(
+        lambda_json.PLATFORM,
+        {"type": "platform.report", "record": {"metrics": "x", "tracing": 5, "requestId": 7}},
+    )
+    assert (r["duration_ms"], r["request_id"], r["trace_id"]) == (None, None, None)
+    odd = as_row(lambda_json.APP, {"level": 3, "message": {"nested": [1, 2]}})
+    assert (odd["level"], odd["message"]) == (None, '{"nested":[1,2]}')

@@ -1,0 +1,140 @@
+"""The parser Lambda end to end against moto S3: direct and Kinesis triggers, failures, redelivery."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from moto import mock_aws
+
+from functions.parser import handler
+from functions.parser.decode import DecodeError
+from functions.parser.ingest import Ingestor
+from functions.parser.settings import Settings, SettingsError
+from functions.sinks.s3_parquet import S3Store
+from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, encode_payload, kinesis_event, load_payload
+
+BUCKET = "loglake-test-lake"
+
+
+class FakeContext:
+    function_name = "loglake-parser"
+    function_version = "$LATEST"
+    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:loglake-parser"
+    memory_limit_in_mb = 512
+    aws_request_id = "c0ffee00-0000-4000-8000-000000000000"
+    log_group_name = "/aws/lambda/loglake-parser"
+    log_stream_name = "2026/11/27/[$LATEST]abc"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("LOGLAKE_BUCKET", BUCKET)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "loglake")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setattr(handler, "_ingestor", None)
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        yield client
+
+
+def lake_rows(s3: Any) -> pa.Table:
+    listing = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    tables = [
+        pq.read_table(io.BytesIO(s3.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read())) for o in listing
+    ]
+    return pa.concat_tables(tables) if tables else pa.table({})
+
+
+def test_direct_invocation_writes_every_event_and_emits_metrics(
+    s3: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a subscription delivery
+    payload = load_payload("awslogs_python_text.json")
+    # When the Lambda handler runs (settings come from the environment at cold start)
+    response = handler.lambda_handler(awslogs_event(payload), FakeContext())
+    # Then every event is one row in the lake and the response says so
+    rows = lake_rows(s3)
+    assert response == {"events": 13, "rows": 13}
+    assert sorted(rows["event_id"].to_pylist()) == sorted(e["id"] for e in payload["logEvents"])
+    assert all(
+        o["Key"].startswith("lake/events/dt=2026-11-27/hour=05/")
+        for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
+    )
+    # And EMF metrics were printed for CloudWatch
+    out = capsys.readouterr().out
+    assert '"EventsIn"' in out and '"UnknownLines"' in out and '"_aws"' in out
+
+
+def test_redelivery_leaves_the_lake_unchanged(s3: Any) -> None:
+    event = awslogs_event(load_payload("awslogs_json_format.json"))
+    handler.lambda_handler(event, FakeContext())
+    first = s3.list_objects_v2(Bucket=BUCKET)["KeyCount"]
+    handler.lambda_handler(event, FakeContext())
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == first
+    assert lake_rows(s3).num_rows == 7
+
+
+def test_control_message_writes_nothing(s3: Any) -> None:
+    handler.lambda_handler(awslogs_event(load_payload("awslogs_control_message.json")), FakeContext())
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
+def test_undecodable_payload_fails_the_invocation_for_retry_and_dlq(s3: Any) -> None:
+    with pytest.raises(DecodeError, match="not valid gzip"):
+        handler.lambda_handler({"awslogs": {"data": "aGVsbG8="}}, FakeContext())
+
+
+def test_storage_failure_fails_the_invocation(s3: Any) -> None:
+    s3.delete_bucket(Bucket=BUCKET)
+    with pytest.raises(s3.exceptions.NoSuchBucket):
+        handler.lambda_handler(awslogs_event(load_payload("awslogs_python_text.json")), FakeContext())
+
+
+def test_kinesis_batch_reports_only_the_bad_record(s3: Any) -> None:
+    # Given a Kinesis batch whose second record is not a CloudWatch Logs payload
+    datas = [encode_payload(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS]
+    datas.insert(1, "bm90IGd6aXA=")
+    event = kinesis_event(datas)
+    # When the handler runs
+    response = handler.lambda_handler(event, FakeContext())
+    # Then only that record is reported for retry, the others are in the lake
+    bad = event["Records"][1]["kinesis"]["sequenceNumber"]
+    assert response == {"batchItemFailures": [{"itemIdentifier": bad}]}
+    expected = sum(len(load_payload(name)["logEvents"]) for name in ALL_LAMBDA_PAYLOADS)
+    assert lake_rows(s3).num_rows == expected
+
+
+def test_kinesis_batch_where_every_record_fails_raises(s3: Any) -> None:
+    with pytest.raises(BatchProcessingError):
+        handler.lambda_handler(kinesis_event(["bm90IGd6aXA=", "!!"]), FakeContext())
+
+
+def test_handle_is_reusable_with_any_store(s3: Any) -> None:
+    ingestor = Ingestor(store=S3Store(s3, BUCKET), prefix="custom/", region="eu-west-1", clock=lambda: 0)
+    summary, _ = handler.handle(awslogs_event(load_payload("awslogs_java_snapstart.json")), ingestor)
+    assert (summary.events_in, summary.rows_written, summary.objects_written) == (8, 8, 1)
+    assert summary.format_counts["lambda_report"] == 1
+    assert s3.list_objects_v2(Bucket=BUCKET)["Contents"][0]["Key"].startswith("custom/events/")
+
+
+def test_settings_require_a_bucket_and_a_safe_prefix() -> None:
+    with pytest.raises(SettingsError, match="LOGLAKE_BUCKET"):
+        Settings.from_env({})
+    with pytest.raises(SettingsError, match="unsafe"):
+        Settings.from_env({"LOGLAKE_BUCKET": "b", "LOGLAKE_PREFIX": "../x"})
+    assert Settings.from_env({"LOGLAKE_BUCKET": "b", "AWS_REGION": "ap-northeast-1"}) == Settings(
+        "b", "lake/", "ap-northeast-1"
+    )

@@ -1,0 +1,83 @@
+"""The lake writer: Parquet per hour, deterministic keys, S3 through moto and a local folder."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pyarrow.parquet as pq
+import pytest
+from moto import mock_aws
+
+from functions.parser.decode import LogBatch, batch_from_json
+from functions.parser.normalize import SCHEMA, BatchContext, normalize
+from functions.sinks.keys import HOUR_MS
+from functions.sinks.s3_parquet import LocalStore, S3Store, split_by_hour, write_batch
+from tests.support import load_payload
+
+CTX = BatchContext(region="eu-west-1", ingest_time_ms=0)
+
+
+def batch(name: str = "awslogs_python_text.json", shift_last_ms: int = 0) -> LogBatch:
+    payload = load_payload(name)
+    payload["logEvents"][-1]["timestamp"] += shift_last_ms
+    b = batch_from_json(json.dumps(payload).encode())
+    assert b is not None
+    return b
+
+
+@pytest.fixture
+def s3() -> Iterator[object]:
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-1")
+        client.create_bucket(Bucket="lake", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        yield client
+
+
+def test_batch_spanning_two_hours_becomes_two_objects() -> None:
+    b = batch(shift_last_ms=HOUR_MS)
+    parts = split_by_hour(normalize(b, CTX).table)
+    assert [(p.dt, p.hour) for p, _ in parts] == [("2026-11-27", 5), ("2026-11-27", 6)]
+    assert [t.num_rows for _, t in parts] == [len(b) - 1, 1]
+
+
+def test_s3_objects_are_zstd_parquet_with_the_schema(s3: object) -> None:
+    b = batch()
+    written = write_batch(S3Store(s3, "lake"), "lake/", normalize(b, CTX).table, b.identity)  # type: ignore[arg-type]
+    assert len(written) == 1
+    body = s3.get_object(Bucket="lake", Key=written[0].key)["Body"].read()  # type: ignore[attr-defined]
+    parquet = pq.ParquetFile(io.BytesIO(body))
+    assert parquet.schema_arrow.equals(SCHEMA, check_metadata=False)
+    assert parquet.metadata.num_rows == len(b)
+    assert parquet.metadata.row_group(0).column(0).compression == "ZSTD"
+    assert written[0].key.startswith("lake/events/dt=2026-11-27/hour=05/")
+
+
+def test_redelivery_overwrites_the_same_keys(s3: object) -> None:
+    store = S3Store(s3, "lake")  # type: ignore[arg-type]
+    b = batch()
+    first = write_batch(store, "lake/", normalize(b, CTX).table, b.identity)
+    again = write_batch(store, "lake/", normalize(b, CTX).table, b.identity)
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket="lake")["Contents"]]  # type: ignore[attr-defined]
+    assert [o.key for o in first] == [o.key for o in again] == keys
+
+
+def test_s3_errors_propagate_so_the_invocation_fails(s3: object) -> None:
+    b = batch()
+    with pytest.raises(s3.exceptions.NoSuchBucket):  # type: ignore[attr-defined]
+        write_batch(S3Store(s3, "missing-bucket"), "lake/", normalize(b, CTX).table, b.identity)  # type: ignore[arg-type]
+
+
+def test_local_store_writes_whole_files_and_refuses_escapes(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "lake")
+    b = batch()
+    written = write_batch(store, "", normalize(b, CTX).table, b.identity)
+    files = [p for p in (tmp_path / "lake").rglob("*") if p.is_file()]
+    assert [str(p.relative_to(tmp_path / "lake")) for p in files] == [o.key for o in written]
+    assert pq.read_table(files[0]).num_rows == len(b)
+    with pytest.raises(ValueError, match="escapes the lake folder"):
+        store.put("../outside.parquet", b"x")
+    assert not (tmp_path / "outside.parquet").exists()

@@ -1,0 +1,140 @@
+"""Athena SQL on DuckDB: the events table over the lake, the real view files, Trino functions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlglot
+
+from functions.sinks.s3_parquet import LocalStore
+from loglake.engine import LocalEngine, QueryError, to_duckdb, view_files
+from loglake.local_ingest import ingest_events, local_ingestor
+from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, load_payload
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("lake")
+    events = iter([awslogs_event(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS])
+    ingest_events(events, local_ingestor(root, "eu-west-1"))
+    return root
+
+
+def test_events_table_has_partitions_and_every_row(lake: Path) -> None:
+    result = LocalEngine(lake).query("SELECT dt, hour, count(*) AS n FROM events GROUP BY dt, hour")
+    expected = sum(len(load_payload(name)["logEvents"]) for name in ALL_LAMBDA_PAYLOADS)
+    assert result.rows == [("2026-11-27", 5, expected)]
+
+
+def test_lambda_invocations_view_has_one_row_per_invocation(lake: Path) -> None:
+    result = LocalEngine(lake).query(
+        "SELECT function_name, function_version, request_id, duration_ms, billed_duration_ms, memory_size_mb, "
+        "max_memory_used_mb, init_duration_ms, cold_start, status, error_type FROM lambda_invocations "
+        "ORDER BY function_name, request_id"
+    )
+    assert result.rows == [
+        (
+            "orders-api",
+            "7",
+            "a0c9ec80-9b8b-409e-8b92-4a4c006c15c1",
+            3000.0,
+            3000,
+            128,
+            128,
+            None,
+            False,
+            "timeout",
+            "Sandbox.Timedout",
+        ),
+        (
+            "orders-api",
+            "7",
+            "d1527f2e-75d1-404c-856f-b42bbda5d90b",
+            10.52,
+            11,
+            128,
+            56,
+            114.87,
+            True,
+            "error",
+            "KeyError",
+        ),
+        (
+            "payments",
+            "$LATEST",
+            "3f1c5e2a-1b2c-4d5e-8f90-123456789abc",
+            48.11,
+            49,
+            256,
+            91,
+            None,
+            False,
+            "error",
+            "Runtime.UnhandledPromiseRejection",
+        ),
+        (
+            "report-builder",
+            "3",
+            "5b7e1c2d-3e4f-4a5b-8c9d-0e1f2a3b4c5d",
+            31.5,
+            32,
+            512,
+            95,
+            198.3,
+            True,
+            "error",
+            "FileNotFoundError",
+        ),
+        (
+            "thumbnailer",
+            "12",
+            "8a1f8b1c-2d3e-4f50-9a6b-7c8d9e0f1a2b",
+            40.2,
+            41,
+            1024,
+            180,
+            None,
+            True,
+            "success",
+            None,
+        ),
+    ]
+
+
+def test_athena_functions_work_locally(lake: Path) -> None:
+    result = LocalEngine(lake).query(
+        "SELECT count_if(status <> 'success') AS failed, approx_percentile(duration_ms, 0.5) AS p50, "
+        "date_trunc('hour', min(event_time)) AS first_hour, "
+        "date_format(min(event_time), '%Y-%m-%d %H:%i') AS first_minute FROM lambda_invocations"
+    )
+    failed, p50, first_hour, first_minute = result.rows[0]
+    assert failed == 4
+    assert p50 == pytest.approx(40.2, rel=0.05)
+    assert first_hour.isoformat() == "2026-11-27T05:00:00"
+    assert first_minute == "2026-11-27 05:09"
+
+
+def test_empty_lake_still_has_the_table_and_views(tmp_path: Path) -> None:
+    engine = LocalEngine(tmp_path)
+    assert engine.query("SELECT count(*) FROM events").rows == [(0,)]
+    assert engine.query("SELECT count(*) FROM lambda_invocations").rows == [(0,)]
+
+
+def test_half_written_files_are_not_read(lake: Path, tmp_path: Path) -> None:
+    store = LocalStore(lake)
+    (lake / "events" / "dt=2026-11-27" / "hour=05" / ".garbage.tmp").write_bytes(b"partial")
+    assert LocalEngine(store.root).query("SELECT count(*) FROM events").rows[0][0] > 0
+
+
+def test_bad_sql_is_a_clear_error(lake: Path) -> None:
+    with pytest.raises(QueryError):
+        LocalEngine(lake).query("SELEC nothing")
+    with pytest.raises(QueryError, match="one SQL statement"):
+        to_duckdb("SELECT 1; SELECT 2")
+
+
+@pytest.mark.parametrize("path", view_files(), ids=lambda p: p.name)
+def test_every_view_is_valid_trino(path: Path) -> None:
+    parsed = sqlglot.parse_one(path.read_text(encoding="utf-8"), read="trino")
+    assert parsed.key == "create" and parsed.args["kind"] == "VIEW"
