@@ -107,9 +107,9 @@ def inherit_request_ids(record_type: Column, request_id: Column) -> Column:
     none = pa.scalar(None, pa.string())
     forward = pc.fill_null_forward(pc.if_else(opens, request_id, pc.if_else(closes, empty, none)))
     backward = pc.fill_null_backward(pc.if_else(closes, request_id, pc.if_else(opens, empty, none)))
-    inherited = pc.coalesce(
-        pc.if_else(pc.equal(forward, empty), none, forward), pc.if_else(pc.equal(backward, empty), none, backward)
-    )
+    before = pc.if_else(pc.equal(forward, empty), none, forward)
+    after = pc.if_else(pc.equal(backward, empty), none, backward)
+    inherited = pc.coalesce(before, after)
     result: Column = pc.coalesce(request_id, inherited)
     return result
 

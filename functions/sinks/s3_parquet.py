@@ -25,6 +25,48 @@ if TYPE_CHECKING:
 
 TABLE = "events"
 ROW_GROUP_SIZE = 128 * 1024
+# Dictionary encoding pays where values repeat; statistics pay where queries filter (row-group and
+# page pruning). Long free text (message, raw, stack_trace...) gets neither: it would only cost time.
+DICTIONARY_COLUMNS = [
+    "ingest_time",
+    "account_id",
+    "region",
+    "log_group",
+    "log_stream",
+    "source",
+    "function_name",
+    "function_version",
+    "record_type",
+    "level",
+    "request_id",
+    "error_type",
+    "runtime_version",
+    "status",
+    "http_method",
+    "resource_path",
+    "status_code",
+    "memory_size_mb",
+    "api_id",
+    "stage",
+    "trace_id",
+    "user_agent",
+    "source_ip",
+]
+STATISTICS_COLUMNS = [
+    "event_time",
+    "ingest_time",
+    "log_group",
+    "function_name",
+    "function_version",
+    "record_type",
+    "level",
+    "request_id",
+    "status",
+    "status_code",
+    "duration_ms",
+    "api_id",
+    "trace_id",
+]
 
 
 class ObjectStore(Protocol):
@@ -83,8 +125,8 @@ def encode_parquet(table: pa.Table) -> bytes:
         sink,
         compression="zstd",
         row_group_size=ROW_GROUP_SIZE,
-        use_dictionary=True,
-        write_statistics=True,
+        use_dictionary=DICTIONARY_COLUMNS,  # type: ignore[arg-type]  # pyarrow takes a list of columns
+        write_statistics=STATISTICS_COLUMNS,
     )
     return sink.getvalue()
 

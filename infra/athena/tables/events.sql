@@ -54,6 +54,7 @@ TBLPROPERTIES (
   'projection.dt.format' = 'yyyy-MM-dd',
   'projection.dt.range' = '2020-01-01,NOW',
   'projection.dt.interval' = '1',
+  'projection.dt.interval.unit' = 'DAYS',
   'projection.hour.type' = 'integer',
   'projection.hour.range' = '0,23',
   'projection.hour.digits' = '2',
