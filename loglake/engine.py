@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import sqlglot
+from sqlglot import exp
 
 from functions.sinks.s3_parquet import TABLE
 from schemas.arrow import arrow_schema, arrow_type
@@ -27,16 +28,47 @@ class QueryError(RuntimeError):
     """A query that could not be transpiled or run; the message names the cause."""
 
 
-def to_duckdb(sql: str) -> str:
-    """One Athena (Trino) statement → DuckDB SQL."""
+_INT_TYPES = frozenset(
+    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
+)
+
+
+def _is_integer(node: exp.Expr, int_columns: frozenset[str]) -> bool:
+    """Whether Trino would type `node` as an integer (as far as we can tell without a full type pass)."""
+    if isinstance(node, exp.Paren):
+        return _is_integer(node.this, int_columns)
+    if isinstance(node, exp.Literal):
+        return node.is_int
+    if isinstance(node, exp.Column):
+        return node.name in int_columns
+    if isinstance(node, exp.Cast):
+        return node.to.is_type(*exp.DataType.INTEGER_TYPES)
+    if isinstance(node, exp.Count | exp.CountIf):
+        return True
+    if isinstance(node, exp.Max | exp.Min | exp.Sum | exp.Abs):
+        return _is_integer(node.this, int_columns)
+    if isinstance(node, exp.Add | exp.Sub | exp.Mul | exp.Mod):
+        return _is_integer(node.left, int_columns) and _is_integer(node.right, int_columns)
+    return False
+
+
+def _integer_division(tree: exp.Expr, int_columns: frozenset[str]) -> exp.Expr:
+    """Trino divides integers as integers (7 / 2 = 3); DuckDB's `/` gives 3.5. Keep Trino's meaning."""
+    for div in list(tree.find_all(exp.Div)):
+        if _is_integer(div.left, int_columns) and _is_integer(div.right, int_columns):
+            div.replace(exp.IntDiv(this=div.left.copy(), expression=div.right.copy()))
+    return tree
+
+
+def to_duckdb(sql: str, int_columns: frozenset[str] = frozenset()) -> str:
+    """One Athena (Trino) statement → DuckDB SQL. `int_columns`: names of integer columns in scope."""
     try:
-        statements = sqlglot.transpile(sql, read="trino", write="duckdb")
+        trees = [t for t in sqlglot.parse(sql, read="trino") if t is not None]
     except sqlglot.errors.ParseError as exc:
         raise QueryError(f"not valid Athena SQL: {exc}") from exc
-    statements = [s for s in statements if s.strip()]
-    if len(statements) != 1:
-        raise QueryError(f"expected one SQL statement, got {len(statements)}")
-    return statements[0]
+    if len(trees) != 1:
+        raise QueryError(f"expected one SQL statement, got {len(trees)}")
+    return _integer_division(trees[0], int_columns).sql(dialect="duckdb")
 
 
 def view_files(directory: Path = VIEWS_DIR) -> list[Path]:
@@ -87,7 +119,7 @@ class LocalEngine:
             failed: list[tuple[Path, str]] = []
             for path in pending:
                 try:
-                    self.con.execute(to_duckdb(path.read_text(encoding="utf-8")))
+                    self.con.execute(to_duckdb(path.read_text(encoding="utf-8"), self._int_columns()))
                 except duckdb.Error as exc:
                     failed.append((path, str(exc)))
             if len(failed) == len(pending):
@@ -95,9 +127,13 @@ class LocalEngine:
                 raise QueryError(f"view {name} failed: {reason}")
             pending = [path for path, _ in failed]
 
+    def _int_columns(self) -> frozenset[str]:
+        rows = self.con.execute("SELECT column_name, data_type FROM duckdb_columns()").fetchall()
+        return frozenset(name for name, data_type in rows if data_type in _INT_TYPES)
+
     def query(self, sql: str) -> Result:
         try:
-            cursor = self.con.execute(to_duckdb(sql))
+            cursor = self.con.execute(to_duckdb(sql, self._int_columns()))
         except duckdb.Error as exc:
             raise QueryError(str(exc)) from exc
         columns = [d[0] for d in cursor.description or []]

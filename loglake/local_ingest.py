@@ -48,26 +48,25 @@ def local_ingestor(lake: Path, region: str) -> Ingestor:
 
 @dataclass
 class Progress:
+    """A one-line counter on a terminal; a line every few seconds when stderr is a file or a pipe."""
+
     out: TextIO = sys.stderr
-    every_s: float = 1.0
     started: float = field(default_factory=time.perf_counter)
     _last: float = 0.0
 
     def tick(self, summary: Summary, force: bool = False) -> None:
         now = time.perf_counter()
-        if not force and now - self._last < self.every_s:
+        interactive = self.out.isatty()
+        if not force and now - self._last < (0.5 if interactive else 5.0):
             return
         self._last = now
         rate = summary.events_in / max(now - self.started, 1e-9)
-        self.out.write(f"\r  {summary.payloads:,} payloads, {summary.events_in:,} events ({rate:,.0f}/s)")
-        if force:
-            self.out.write("\n")
+        text = f"  {summary.payloads:,} payloads, {summary.events_in:,} events ({rate:,.0f}/s)"
+        self.out.write(("\r" + text + ("\n" if force else "")) if interactive else text + "\n")
         self.out.flush()
 
 
-def ingest_events(
-    events: Iterator[dict[str, Any]], ingestor: Ingestor, progress: Progress | None = None
-) -> Summary:
+def ingest_events(events: Iterator[dict[str, Any]], ingestor: Ingestor, progress: Progress | None = None) -> Summary:
     """Every event through `handle`; a bad event is reported in `failed_items` and the rest go on."""
     total = Summary()
     for index, event in enumerate(events):

@@ -41,8 +41,7 @@ def as_table(result: Result, max_width: int = 60) -> str:
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
     numeric = [
-        all(isinstance(_plain(r[i]), int | float) or r[i] is None for r in result.rows)
-        for i in range(len(widths))
+        all(isinstance(_plain(r[i]), int | float) or r[i] is None for r in result.rows) for i in range(len(widths))
     ]
 
     def line(values: list[str]) -> str:

@@ -21,9 +21,7 @@ def field_mapping(column: Column) -> dict[str, Any]:
     elif kind is Kind.TIMESTAMP:
         mapping = {"type": "date", "format": "strict_date_optional_time||epoch_millis"}
     else:
-        mapping = {
-            "type": {Kind.INT: "integer", Kind.BIGINT: "long", Kind.DOUBLE: "double", Kind.IP: "ip"}[kind]
-        }
+        mapping = {"type": {Kind.INT: "integer", Kind.BIGINT: "long", Kind.DOUBLE: "double", Kind.IP: "ip"}[kind]}
     if not column.indexed:
         mapping["index"] = False
     return mapping

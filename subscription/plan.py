@@ -170,9 +170,7 @@ def plan_retention(state: LogGroupState, rule: Rule | None) -> Action:
     if rule.enforce:
         reason = f"retention {current} days is {longer} than {wanted}; rule {rule.name!r} enforces {wanted}"
         return Action(ActionKind.SET_RETENTION, name, reason, retention_days=wanted)
-    reason = (
-        f"retention {current} days already set ({longer} than {wanted}); rule {rule.name!r} does not enforce"
-    )
+    reason = f"retention {current} days already set ({longer} than {wanted}); rule {rule.name!r} does not enforce"
     return Action(ActionKind.SKIP, name, reason)
 
 
@@ -180,16 +178,12 @@ def plan_subscription(state: LogGroupState, rule: Rule | None, settings: PlanSet
     name, ours = state.name, state.own_filter()
     if name in settings.never_subscribe():
         if ours is not None:
-            return Action(
-                ActionKind.UNSUBSCRIBE, name, "loglake's own log group: remove our filter, it loops"
-            )
+            return Action(ActionKind.UNSUBSCRIBE, name, "loglake's own log group: remove our filter, it loops")
         why = "the parser's own log group" if name == settings.parser_log_group else "loglake's own log group"
         return Action(ActionKind.SKIP, name, f"{why}: never subscribed, it would loop")
     if settings.account_policy:
         if ours is not None:
-            return Action(
-                ActionKind.UNSUBSCRIBE, name, "account-level policy delivers: drop duplicate filter"
-            )
+            return Action(ActionKind.UNSUBSCRIBE, name, "account-level policy delivers: drop duplicate filter")
         return Action(ActionKind.KEEP, name, "delivered by the account-level subscription policy")
     if rule is None or not rule.subscribe:
         why = "no rule matches" if rule is None else f"rule {rule.name!r} does not subscribe"

@@ -130,8 +130,7 @@ class _Reader:
         if not isinstance(node, MappingNode):
             raise self.error(node, "'tags' must be a mapping of tag key to value ('*' for any value)")
         return tuple(
-            (self.text(key, "tag key", raw=True), self.text(value, "tag value", raw=True))
-            for key, value in node.value
+            (self.text(key, "tag key", raw=True), self.text(value, "tag value", raw=True)) for key, value in node.value
         )
 
     def flag(self, fields: dict[str, Node], key: str) -> bool:
@@ -154,9 +153,7 @@ class _Reader:
             if key in fields:
                 raise self.error(key_node, f"duplicate key {key!r}")
             if key not in allowed:
-                raise self.error(
-                    key_node, f"unknown key {key!r} in {what}; expected one of {sorted(allowed)}"
-                )
+                raise self.error(key_node, f"unknown key {key!r} in {what}; expected one of {sorted(allowed)}")
             fields[key] = value_node
         return fields
 

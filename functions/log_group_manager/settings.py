@@ -38,9 +38,7 @@ class Settings:
         if not parser_arn:
             raise SettingsError("LOGLAKE_PARSER_ARN is not set: the parser Lambda ARN to subscribe groups to")
         try:
-            parser_log_group = env.get("LOGLAKE_PARSER_LOG_GROUP", "").strip() or default_parser_log_group(
-                parser_arn
-            )
+            parser_log_group = env.get("LOGLAKE_PARSER_LOG_GROUP", "").strip() or default_parser_log_group(parser_arn)
         except ValueError as err:
             raise SettingsError(f"LOGLAKE_PARSER_ARN: {err}") from err
         own = {name.strip() for name in env.get("LOGLAKE_OWN_LOG_GROUPS", "").split(",") if name.strip()}

@@ -50,12 +50,7 @@ class LogBatch:
 
 def is_kinesis_event(event: Mapping[str, Any]) -> bool:
     records = event.get("Records")
-    return (
-        isinstance(records, list)
-        and bool(records)
-        and isinstance(records[0], dict)
-        and "kinesis" in records[0]
-    )
+    return isinstance(records, list) and bool(records) and isinstance(records[0], dict) and "kinesis" in records[0]
 
 
 def _gunzip(data: bytes) -> bytes:

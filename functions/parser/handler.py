@@ -44,9 +44,7 @@ def _cold_start_ingestor() -> Ingestor:
     return _ingestor
 
 
-def handle(
-    event: dict[str, Any], ingestor: Ingestor, context: LambdaContext | None = None
-) -> tuple[Summary, Any]:
+def handle(event: dict[str, Any], ingestor: Ingestor, context: LambdaContext | None = None) -> tuple[Summary, Any]:
     """Process one trigger event; returns what was done and the Lambda response."""
     summary = Summary()
     if not is_kinesis_event(event):

@@ -55,9 +55,7 @@ def source_of(log_group: str) -> str:
     if log_group.startswith("/aws/lambda/"):
         return "lambda"
     lowered = log_group.lower()
-    if lowered.startswith(
-        ("api-gateway-execution-logs_", "/aws/apigateway/", "/aws/api-gateway/", "/aws/http-api/")
-    ):
+    if lowered.startswith(("api-gateway-execution-logs_", "/aws/apigateway/", "/aws/api-gateway/", "/aws/http-api/")):
         return "apigateway"
     return "other"
 
@@ -116,11 +114,7 @@ def inherit_request_ids(record_type: Column, request_id: Column) -> Column:
 
 def _batch_source(batch: LogBatch, parsed: pa.Table) -> str:
     source = source_of(batch.log_group)
-    if (
-        source == "other"
-        and parsed.num_rows
-        and pc.any(pc.is_in(parsed["record_type"], _LAMBDA_MARKERS)).as_py()
-    ):
+    if source == "other" and parsed.num_rows and pc.any(pc.is_in(parsed["record_type"], _LAMBDA_MARKERS)).as_py():
         return "lambda"
     return source
 

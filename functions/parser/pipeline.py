@@ -50,8 +50,7 @@ def _parse_all(fmt: Format, inputs: list[Any]) -> tuple[list[Row | None], int]:
 
 def _group_table(fmt: Format, positions: list[int], rows: list[Row]) -> pa.Table:
     arrays = [
-        pa.array(values, type=_TYPES[name])
-        for name, values in zip(fmt.fields, zip(*rows, strict=True), strict=True)
+        pa.array(values, type=_TYPES[name]) for name, values in zip(fmt.fields, zip(*rows, strict=True), strict=True)
     ]
     arrays.append(pa.array(positions, type=pa.int32()))
     return pa.Table.from_arrays(arrays, names=[*fmt.fields, _POSITION])
@@ -87,9 +86,7 @@ def parse_lines(messages: Sequence[str], fallback: Format = plain.UNKNOWN) -> Pa
             counts[fmt.name] = counts.get(fmt.name, 0) + len(kept_rows)
     if rejected:
         rejected.sort()
-        tables.append(
-            _group_table(plain.UNKNOWN, rejected, [plain.parse_unknown(messages[p]) for p in rejected])
-        )
+        tables.append(_group_table(plain.UNKNOWN, rejected, [plain.parse_unknown(messages[p]) for p in rejected]))
         counts[plain.UNKNOWN.name] = counts.get(plain.UNKNOWN.name, 0) + len(rejected)
     return ParsedLines(_in_input_order(tables), counts, failures)
 

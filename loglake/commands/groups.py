@@ -56,9 +56,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Plan or apply loglake's log group rules (retention, subscription to the parser).",
     )
     actions = groups.add_subparsers(dest="groups_command", required=True, metavar="ACTION")
-    plan = actions.add_parser(
-        "plan", parents=[common], help="show every group and what would change (read-only)"
-    )
+    plan = actions.add_parser("plan", parents=[common], help="show every group and what would change (read-only)")
     plan.set_defaults(run=run_plan)
     apply = actions.add_parser(
         "apply",
@@ -71,9 +69,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     mode.add_argument(
         "--dry-run", dest="dry_run", action="store_true", default=True, help="change nothing (the default)"
     )
-    mode.add_argument(
-        "--yes", "--no-dry-run", dest="dry_run", action="store_false", help="really apply the changes"
-    )
+    mode.add_argument("--yes", "--no-dry-run", dest="dry_run", action="store_false", help="really apply the changes")
     apply.set_defaults(run=run_apply)
 
 
@@ -217,9 +213,7 @@ def _row(group: GroupPlan) -> tuple[str, str, str, str, str, str]:
     retention = f"{state.retention_days}d" if state.retention_days else "never"
     ours = state.own_filter()
     others = len(state.other_filters())
-    subscription = ", ".join(
-        part for part in ("loglake" if ours else "", f"{others} other" if others else "") if part
-    )
+    subscription = ", ".join(part for part in ("loglake" if ours else "", f"{others} other" if others else "") if part)
     changes = "; ".join(_describe(action) for action in group.actions if action.kind is not ActionKind.KEEP)
     return (
         state.name,

@@ -12,13 +12,9 @@ from loglake.output import FORMATS, render
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("sql", help="run an Athena (Trino) SQL query on the local lake with DuckDB")
-    parser.add_argument(
-        "--lake", type=Path, required=True, help="the lake folder written by `loglake ingest`"
-    )
+    parser.add_argument("--lake", type=Path, required=True, help="the lake folder written by `loglake ingest`")
     parser.add_argument("--format", choices=FORMATS, default="table")
-    parser.add_argument(
-        "query", help="one SQL statement; tables: events, and every view in infra/athena/views"
-    )
+    parser.add_argument("query", help="one SQL statement; tables: events, and every view in infra/athena/views")
     parser.set_defaults(run=run)
 
 

@@ -86,9 +86,7 @@ def _requests(
     rejected = _rejected_status(rng, times[0])
     if rejected is not None:
         when, client = times[0] + rng.randint(1, 900), rng.choice(clients)
-        made.append(
-            _rejected(rng, api_id=api_id, received=when, status=rejected, client=client, access_format=fmt)
-        )
+        made.append(_rejected(rng, api_id=api_id, received=when, status=rejected, client=client, access_format=fmt))
     return made
 
 
@@ -106,9 +104,7 @@ def _format_index(ms: int, window: tuple[int, int]) -> int:
 def _ip(rng: Random) -> str:
     if rng.random() < 0.1:
         return f"2001:db8:{rng.getrandbits(16):x}::{rng.getrandbits(16):x}"
-    return (
-        f"{rng.choice((81, 93, 176, 203))}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-    )
+    return f"{rng.choice((81, 93, 176, 203))}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
 
 
 def _rejected_status(rng: Random, ms: int) -> int | None:

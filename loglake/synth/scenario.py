@@ -58,9 +58,7 @@ def generate(
     requests = simulate_api(rng, api_id, api_calls, (start_ms, hours * HOUR_MS), buckets)
     deliveries, count = _deliveries(owner, buckets, max_events_per_delivery, start_ms)
     invocations.sort(key=lambda inv: (inv.start_ms, inv.function_name, inv.request_id))
-    return Dataset(
-        deliveries=deliveries, invocations=invocations, requests=requests, event_count=count, owner=owner
-    )
+    return Dataset(deliveries=deliveries, invocations=invocations, requests=requests, event_count=count, owner=owner)
 
 
 def _arrivals(rng: Random, start_ms: int, hours: int, per_hour: float) -> list[int]:

@@ -138,3 +138,12 @@ def test_bad_sql_is_a_clear_error(lake: Path) -> None:
 def test_every_view_is_valid_trino(path: Path) -> None:
     parsed = sqlglot.parse_one(path.read_text(encoding="utf-8"), read="trino")
     assert parsed.key == "create" and parsed.args["kind"] == "VIEW"
+
+
+def test_integer_division_keeps_trino_semantics(lake: Path) -> None:
+    engine = LocalEngine(lake)
+    rows = engine.query(
+        "SELECT 7 / 2 AS lit, max(memory_size_mb) / 100 AS col, max(duration_ms) / 1000 AS dbl FROM lambda_invocations"
+    ).rows
+    assert rows[0][0] == 3 and rows[0][1] == 10
+    assert rows[0][2] == pytest.approx(3.0)

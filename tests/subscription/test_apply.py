@@ -129,9 +129,7 @@ def test_apply_changes_exactly_the_plan_and_leaves_foreign_filters_alone(
     assert [g.group.name for g in again.groups if g.changes] == []
 
 
-def test_a_group_deleted_before_we_act_is_gone_not_failed(
-    logs: CloudWatchLogsClient, parser_arn: str
-) -> None:
+def test_a_group_deleted_before_we_act_is_gone_not_failed(logs: CloudWatchLogsClient, parser_arn: str) -> None:
     # Given a plan for a group that is then deleted
     settings = PlanSettings(parser_arn=parser_arn, parser_log_group=PARSER_GROUP)
     logs.create_log_group(logGroupName="/aws/lambda/short-lived")

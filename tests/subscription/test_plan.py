@@ -121,9 +121,7 @@ def test_our_filter_is_removed_when_the_rule_no_longer_subscribes() -> None:
 
 def test_account_mode_plans_one_policy_excluding_own_groups_and_no_group_filters() -> None:
     # Given account-level mode with an extra own group whose name needs quoting care
-    settings = PlanSettings(
-        PARSER, "/aws/lambda/loglake-prod-parser", frozenset({"/aws/lambda/loglake-mgr"}), True
-    )
+    settings = PlanSettings(PARSER, "/aws/lambda/loglake-prod-parser", frozenset({"/aws/lambda/loglake-mgr"}), True)
     plan = plan_groups([LogGroupState("/aws/lambda/x")], rules(), settings)
     # Then no per-group filter is planned, retention still is, and the policy excludes loglake's groups
     group = plan.groups[0]

@@ -21,19 +21,15 @@ A line with neither a request id nor a method and status is not an access log: p
 from __future__ import annotations
 
 import ipaddress
+import json
 import math
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
+from functions.parser.formats.apigateway_access_text import CSV_MIN_COMMAS, clf_values, csv_values, xml_values
 from functions.parser.formats.base import Format, Row
-from functions.parser.formats.fields import (
-    attributes_json,
-    request_id_or_none,
-    to_float,
-    to_int,
-    trace_id_from_header,
-)
+from functions.parser.formats.fields import request_id_or_none, to_float, to_int, trace_id_from_header
 
 _T = TypeVar("_T")
 
@@ -61,6 +57,12 @@ _ERROR = (*_GATEWAY_ERROR, "integrationErrorMessage", "integration.error")
 _ACCESS_KEYS = frozenset({"httpMethod", "http_method", *_ROUTE})
 _APP_LOG_KEYS = frozenset({"level", "levelname", "log_level", "logLevel", "severity"})
 
+# What `fields.attributes_json` writes, with the encoder built once instead of per line.
+_ATTRIBUTES_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+# A dotted quad already in canonical form (no leading zeros): ipaddress would return it unchanged.
+_CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+
 
 # --- value converters: each returns None for an empty or invalid value --------------------------
 
@@ -83,18 +85,23 @@ def _method(value: object) -> str | None:
     return text.upper() if text else None
 
 
+def _is_digits(value: object) -> TypeGuard[str]:
+    """An ASCII digit string, which `int`/`float` read exactly like `to_int`/`to_float` do (fast path)."""
+    return type(value) is str and value.isascii() and value.isdigit()
+
+
 def _status(value: object) -> int | None:
-    number = to_int(value)
+    number = int(value) if _is_digits(value) and len(value) == 3 else to_int(value)
     return number if number is not None and 100 <= number <= 599 else None
 
 
 def _millis(value: object) -> float | None:
-    number = to_float(value)
+    number = float(value) if _is_digits(value) else to_float(value)
     return number if number is not None and math.isfinite(number) and number >= 0 else None
 
 
 def _length(value: object) -> int | None:
-    number = to_int(value)
+    number = int(value) if _is_digits(value) and len(value) <= 15 else to_int(value)
     return number if number is not None and number >= 0 else None
 
 
@@ -103,6 +110,8 @@ def ip_or_none(value: object) -> str | None:
     text = _text(value)
     if text is None or "%" in text:
         return None
+    if _CANONICAL_IPV4.fullmatch(text):
+        return text
     try:
         return str(ipaddress.ip_address(text))
     except ValueError:
@@ -111,27 +120,62 @@ def ip_or_none(value: object) -> str | None:
 
 # --- the shared row builder ----------------------------------------------------------------------
 
+# Where a column's value is: (alias, None, "") for a key of the line, (alias, head, tail) for a
+# dotted alias read from the nested object `head`. A plan holds them per column, in `_COLUMNS` order.
+_Source = tuple[str, str | None, str]
+_Plan = tuple[tuple[_Source, ...], ...]
+_COLUMNS: tuple[tuple[str, ...], ...] = (
+    _REQUEST_ID,
+    _ROUTE,
+    _HTTP_METHOD,
+    _STATUS,
+    _LATENCY,
+    _INTEGRATION_LATENCY,
+    _SOURCE_IP,
+)
+_COLUMNS += (_USER_AGENT, _RESPONSE_LENGTH, _API_ID, _STAGE, _TRACE_ID, _ERROR)
+# Lines of one log format share their keys, so the aliases are resolved once per key tuple.
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
+_MAX_PLANS = 1024
 
-def _lookup(values: dict[str, Any], name: str) -> Any:
-    if name in values:
-        return values[name]
-    head, _, tail = name.partition(".")
-    inner = values.get(head) if tail else None
-    return inner.get(tail) if isinstance(inner, dict) else None
+
+def _sources(keys: dict[str, Any], names: tuple[str, ...]) -> tuple[_Source, ...]:
+    found: list[_Source] = []
+    for name in names:
+        if name in keys:
+            found.append((name, None, ""))
+            continue
+        head, _, tail = name.partition(".")
+        if tail and head in keys:
+            found.append((name, head, tail))
+    return tuple(found)
+
+
+def _plan(values: dict[str, Any]) -> _Plan:
+    keys = tuple(values)
+    plan = _PLANS.get(keys)
+    if plan is None:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        plan = _PLANS[keys] = tuple(_sources(values, names) for names in _COLUMNS)
+    return plan
 
 
 def _take(
-    values: dict[str, Any], names: tuple[str, ...], used: set[str], convert: Callable[[Any], _T | None]
+    values: dict[str, Any], sources: tuple[_Source, ...], used: set[str], convert: Callable[[Any], _T | None]
 ) -> _T | None:
     """The first alias whose value converts; its key is marked used so `attributes` skips it."""
-    for name in names:
-        value = _lookup(values, name)
-        if value is None:
-            continue
-        result = convert(value)
-        if result is not None:
-            used.add(name)
-            return result
+    for name, head, tail in sources:
+        if head is None:
+            value = values[name]
+        else:
+            inner = values[head]
+            value = inner.get(tail) if isinstance(inner, dict) else None
+        if value is not None:
+            result = convert(value)
+            if result is not None:
+                used.add(name)
+                return result
     return None
 
 
@@ -153,38 +197,51 @@ def _level(status: int | None) -> str:
     return "INFO"
 
 
-def _is_present(value: object) -> bool:
-    return value is not None and not (isinstance(value, str) and value.strip() in _EMPTY)
+def _summary(method: str | None, route: str | None, status: int | None) -> str | None:
+    parts = [part for part in (method, route) if part is not None]
+    if status is not None:
+        parts.append(str(status))
+    return " ".join(parts) or None
+
+
+def _attributes(values: dict[str, Any], used: set[str]) -> str | None:
+    """The keys no column took, minus empty values, as a JSON object (None when nothing is left)."""
+    rest = {
+        k: v
+        for k, v in values.items()
+        if v is not None and k not in used and not (isinstance(v, str) and v.strip() in _EMPTY)
+    }
+    return _ATTRIBUTES_ENCODER.encode(rest) if rest else None
 
 
 def _row(values: dict[str, Any]) -> Row | None:
+    ids, routes, methods, statuses, latency, integration, ip, agent, length, api, stage, trace, error = _plan(values)
     used: set[str] = set()
-    request_id = _take(values, _REQUEST_ID, used, request_id_or_none)
-    route_method, route = _split_route(_take(values, _ROUTE, used, _text))
-    method = _take(values, _HTTP_METHOD, used, _method) or route_method
-    status = _take(values, _STATUS, used, _status)
+    request_id = _take(values, ids, used, request_id_or_none)
+    route_method, route = _split_route(_take(values, routes, used, _text))
+    method = _take(values, methods, used, _method) or route_method
+    status = _take(values, statuses, used, _status)
     if request_id is None and (method is None or status is None):
         return None
-    summary = " ".join(str(part) for part in (method, route, status) if part is not None) or None
     return (
         "access",
         "apigateway",
         request_id,
         _level(status),
-        summary,
+        _summary(method, route, status),
         method,
         route,
         status,
-        _take(values, _LATENCY, used, _millis),
-        _take(values, _INTEGRATION_LATENCY, used, _millis),
-        _take(values, _SOURCE_IP, used, ip_or_none),
-        _take(values, _USER_AGENT, used, _text),
-        _take(values, _RESPONSE_LENGTH, used, _length),
-        _take(values, _API_ID, used, _text),
-        _take(values, _STAGE, used, _text),
-        _take(values, _TRACE_ID, used, trace_id_from_header),
-        _take(values, _ERROR, used, _error_text),
-        attributes_json({k: v for k, v in values.items() if _is_present(v)}, frozenset(used)),
+        _take(values, latency, used, _millis),
+        _take(values, integration, used, _millis),
+        _take(values, ip, used, ip_or_none),
+        _take(values, agent, used, _text),
+        _take(values, length, used, _length),
+        _take(values, api, used, _text),
+        _take(values, stage, used, _text),
+        _take(values, trace, used, trace_id_from_header),
+        _take(values, error, used, _error_text),
+        _attributes(values, used),
     )
 
 
@@ -209,84 +266,22 @@ def parse_json(obj: dict[str, Any]) -> Row | None:
     return _row(obj) if isinstance(obj, dict) else None
 
 
-# --- text presets ---------------------------------------------------------------------------------
-
-_STATUS_TOKEN = re.compile(r"^(?:\d{3}|-)$")
-
-# [extendedRequestId] ip caller user [time]"request" status length requestId [extendedRequestId]
-_CLF = re.compile(r'^(?:(\S+) )?(\S+) (\S+) (\S+) \[([^\]]*)\] ?"([^"]*)" (\S+) (\S+) (\S+)(?: (\S+))?$')
-
-
-def _split_request(request: str) -> tuple[str | None, str | None, str | None]:
-    """`GET /items HTTP/1.1` → (GET, /items, HTTP/1.1); HTTP APIs quote the route key in the middle."""
-    parts = request.split()
-    if not parts:
-        return None, None, None
-    if len(parts) < 3:
-        return parts[0], parts[1] if len(parts) == 2 else None, None
-    return parts[0], " ".join(parts[1:-1]), parts[-1]
+# --- text presets (read into JSON-preset keys by apigateway_access_text) -------------------------
 
 
 def parse_clf(line: str) -> Row | None:
-    match = _CLF.match(line.strip()) if isinstance(line, str) else None
-    if not match:
-        return None
-    lead_id, ip, caller, user, time, request, status, length, request_id, tail_id = match.groups()
-    if not _STATUS_TOKEN.match(status):
-        return None
-    method, route, protocol = _split_request(request)
-    values = {
-        "requestId": request_id,
-        "extendedRequestId": lead_id or tail_id,
-        "ip": ip,
-        "caller": caller,
-        "user": user,
-        "requestTime": time,
-        "httpMethod": method,
-        "resourcePath": route,
-        "protocol": protocol,
-        "status": status,
-        "responseLength": length,
-    }
-    return _row(values)
-
-
-_CSV_TAIL = ("protocol", "status", "responseLength", "requestId")
-_CSV_REST = ("ip", "caller", "user", "requestTime", "httpMethod", "resourcePath", *_CSV_TAIL)
-_CSV_HTTP = ("ip", "requestTime", "httpMethod", "routeKey", *_CSV_TAIL)
-# The number of cells tells the preset apart: REST 10 (+1 extended id), HTTP API 8 (+1).
-_CSV_LAYOUTS = {
-    len(_CSV_REST): _CSV_REST,
-    len(_CSV_REST) + 1: (*_CSV_REST, "extendedRequestId"),
-    len(_CSV_HTTP): _CSV_HTTP,
-    len(_CSV_HTTP) + 1: (*_CSV_HTTP, "extendedRequestId"),
-}
+    values = clf_values(line)
+    return _row(values) if values is not None else None
 
 
 def parse_csv(line: str) -> Row | None:
-    if not isinstance(line, str):
-        return None
-    cells = line.strip().split(",")
-    layout = _CSV_LAYOUTS.get(len(cells))
-    if layout is None:
-        return None
-    values = dict(zip(layout, (cell.strip() for cell in cells), strict=True))
-    if not _STATUS_TOKEN.match(values["status"]):
-        return None
-    return _row(values)
-
-
-_XML = re.compile(r'^<request id="([^"]*)">(.*)</request>$', re.DOTALL)
-_XML_ELEMENT = re.compile(r"<([A-Za-z_][\w.-]*)>([^<]*)</\1>")
+    values = csv_values(line)
+    return _row(values) if values is not None else None
 
 
 def parse_xml(line: str) -> Row | None:
-    match = _XML.match(line.strip()) if isinstance(line, str) else None
-    if not match:
-        return None
-    values: dict[str, Any] = {"requestId": match.group(1)}
-    values.update(_XML_ELEMENT.findall(match.group(2)))
-    return _row(values)
+    values = xml_values(line)
+    return _row(values) if values is not None else None
 
 
 # The order of `_row`'s tuple.
@@ -314,6 +309,6 @@ def text_format_for(line: str) -> Format | None:
         return None
     if '"' in line and ("] " in line or ']"' in line):
         return ACCESS_CLF
-    if line.count(",") >= len(_CSV_HTTP) - 1:
+    if line.count(",") >= CSV_MIN_COMMAS:
         return ACCESS_CSV
     return None

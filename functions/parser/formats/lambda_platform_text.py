@@ -19,13 +19,9 @@ _REPORT = re.compile(
     r"^REPORT RequestId: (\S+)\s+Duration: ([\d.]+) ms\s+Billed Duration: ([\d.]+) ms\s+"
     r"Memory Size: (\d+) MB\s+Max Memory Used: (\d+) MB"
 )
-_REPORT_TAIL = re.compile(
-    r"(Init Duration|Restore Duration|Billed Restore Duration|Status|Error Type): (\S+)"
-)
+_REPORT_TAIL = re.compile(r"(Init Duration|Restore Duration|Billed Restore Duration|Status|Error Type): (\S+)")
 _XRAY = re.compile(r"XRAY TraceId: (\S+)")
-_RUNTIME = re.compile(
-    r"^(?:INIT_START|RESTORE_START) Runtime Version: (\S+)(?:\s+Runtime Version ARN: (\S+))?"
-)
+_RUNTIME = re.compile(r"^(?:INIT_START|RESTORE_START) Runtime Version: (\S+)(?:\s+Runtime Version ARN: (\S+))?")
 _KEY_VALUES = re.compile(r"([A-Z][A-Za-z ]*?): (\[[^\]]*\]|[^\t\n]+?)(?=\t|\n|$|\s{2,})")
 
 

@@ -18,9 +18,7 @@ import re
 from functions.parser.formats.base import Format, Row
 from functions.parser.formats.fields import UUID_RE, python_exception
 
-_TIMEOUT = re.compile(
-    rf"^(?:\S+ ({UUID_RE}) |RequestId: ({UUID_RE}) Error: )Task timed out after ([\d.]+) seconds"
-)
+_TIMEOUT = re.compile(rf"^(?:\S+ ({UUID_RE}) |RequestId: ({UUID_RE}) Error: )Task timed out after ([\d.]+) seconds")
 _EXITED = re.compile(rf"^(?:RequestId: ({UUID_RE}) Error: )?Runtime exited with error: ([^\n]*)(?:\n(\S+))?")
 OOM_MARKERS = (
     "signal: killed",
@@ -53,8 +51,18 @@ def parse_timeout(line: str) -> Row | None:
         return None
     request_id = match.group(1) or match.group(2)
     attributes = json.dumps({"timeout_seconds": float(match.group(3))})
-    message = line.rstrip()
-    return ("timeout", request_id, "ERROR", "timeout", "Sandbox.Timedout", message, None, attributes, message)
+    reason = f"Task timed out after {match.group(3)} seconds"
+    return (
+        "timeout",
+        request_id,
+        "ERROR",
+        "timeout",
+        "Sandbox.Timedout",
+        reason,
+        None,
+        attributes,
+        line.rstrip(),
+    )
 
 
 def parse_crash(line: str) -> Row | None:
@@ -92,8 +100,4 @@ CRASH = Format("lambda_crash", FIELDS, parse_crash)
 
 def looks_like_crash(line: str) -> bool:
     """Cheap pre-check used by the router before it hands a line to CRASH."""
-    return (
-        "Runtime exited with error" in line
-        or "Traceback (most recent call last):" in line
-        or is_out_of_memory(line)
-    )
+    return "Runtime exited with error" in line or "Traceback (most recent call last):" in line or is_out_of_memory(line)

@@ -65,9 +65,7 @@ def _error(obj: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
             name = nested.get("name") or nested.get("type")
             return text_or_none(name), text_or_none(nested.get("message")), stack_text(nested.get("stack"))
     exception = obj.get("exception")  # Python: the formatted traceback as one string
-    error_type, error_message, stack = (
-        python_exception(exception) if isinstance(exception, str) else (None,) * 3
-    )
+    error_type, error_message, stack = python_exception(exception) if isinstance(exception, str) else (None,) * 3
     error_type = text_or_none(obj.get("exception_name")) or error_type
     return error_type, error_message, stack or text_or_none(exception) or stack_text(obj.get("stack_trace"))
 

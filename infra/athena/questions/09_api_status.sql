@@ -1,6 +1,7 @@
 -- purpose: How is the API doing? Requests, 4xx / 5xx / 429 (throttled) counts and rates, latency percentiles per API and stage.
+-- Access log formats without $context.apiId are named by their log group instead.
 SELECT
-  api_id,
+  coalesce(api_id, log_group) AS api,
   stage,
   count(*) AS requests,
   count_if(status_code BETWEEN 400 AND 499) AS client_errors,
@@ -12,5 +13,5 @@ SELECT
   round(approx_percentile(latency_ms, 0.99), 1) AS p99_latency_ms
 FROM events
 WHERE record_type = 'access'
-GROUP BY api_id, stage
+GROUP BY coalesce(api_id, log_group), stage
 ORDER BY requests DESC

@@ -27,9 +27,7 @@ MANAGER_GROUP = "/aws/lambda/loglake-prod-log-group-manager"
 class FakeContext:
     function_name: str = "loglake-prod-log-group-manager"
     memory_limit_in_mb: int = 256
-    invoked_function_arn: str = (
-        "arn:aws:lambda:eu-west-1:123456789012:function:loglake-prod-log-group-manager"
-    )
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:loglake-prod-log-group-manager"
     aws_request_id: str = "5b1b6f6e-0d6e-4a4c-9f7a-2d1f1c3e4b5a"
 
 
@@ -71,9 +69,7 @@ def log(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
 
 
 def state_of(logs: CloudWatchLogsClient, name: str) -> tuple[int | None, list[tuple[str, str]]]:
-    group = next(
-        g for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"] if g["logGroupName"] == name
-    )
+    group = next(g for g in logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"] if g["logGroupName"] == name)
     filters = logs.describe_subscription_filters(logGroupName=name)["subscriptionFilters"]
     return group.get("retentionInDays"), sorted((f["filterName"], f["destinationArn"]) for f in filters)
 
@@ -96,9 +92,7 @@ def test_create_log_group_events_give_every_kind_of_group_exactly_the_right_stat
             logGroupName=busy, filterName=filter_name, filterPattern="", destinationArn=other_destination
         )
     base = "cloudtrail_create_log_group.json"
-    events = [
-        event(base, n) for n in (plain, busy, longer, shorter, execution, odd, PARSER_GROUP, MANAGER_GROUP)
-    ]
+    events = [event(base, n) for n in (plain, busy, longer, shorter, execution, odd, PARSER_GROUP, MANAGER_GROUP)]
     events += [
         event("cloudtrail_create_log_group_infrequent_access.json"),
         event("cloudtrail_create_log_group_with_tags.json"),
@@ -189,9 +183,7 @@ def test_rules_from_ssm_match_by_tags_and_enforce(
         "    retention_days: 90\n    subscribe: true\n    enforce: true\n"
         "  - name: rest\n    glob: '*'\n"
     )
-    boto3.client("ssm", region_name="eu-west-1").put_parameter(
-        Name="/loglake/rules", Type="String", Value=rules
-    )
+    boto3.client("ssm", region_name="eu-west-1").put_parameter(Name="/loglake/rules", Type="String", Value=rules)
     monkeypatch.setenv("LOGLAKE_RULES_SSM_PARAMETER", "/loglake/rules")
     # And a group created with those tags and a ten-year retention (the tags come from the event)
     logs.create_log_group(logGroupName="/ecs/payments-worker")
@@ -208,9 +200,7 @@ def test_invalid_rules_refuse_to_start_and_name_the_line(
 ) -> None:
     # Given a rules parameter with a retention CloudWatch does not accept on line 4
     bad = "rules:\n  - name: all\n    glob: '*'\n    retention_days: 45\n"
-    boto3.client("ssm", region_name="eu-west-1").put_parameter(
-        Name="/loglake/rules", Type="String", Value=bad
-    )
+    boto3.client("ssm", region_name="eu-west-1").put_parameter(Name="/loglake/rules", Type="String", Value=bad)
     monkeypatch.setenv("LOGLAKE_RULES_SSM_PARAMETER", "/loglake/rules")
     # When invoked (twice: a failed start is not cached), Then it refuses, naming the line
     for _ in range(2):

@@ -52,15 +52,11 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 def lake_rows(s3: Any) -> pa.Table:
     listing = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    tables = [
-        pq.read_table(io.BytesIO(s3.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read())) for o in listing
-    ]
+    tables = [pq.read_table(io.BytesIO(s3.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read())) for o in listing]
     return pa.concat_tables(tables) if tables else pa.table({})
 
 
-def test_direct_invocation_writes_every_event_and_emits_metrics(
-    s3: Any, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_direct_invocation_writes_every_event_and_emits_metrics(s3: Any, capsys: pytest.CaptureFixture[str]) -> None:
     # Given a subscription delivery
     payload = load_payload("awslogs_python_text.json")
     # When the Lambda handler runs (settings come from the environment at cold start)
@@ -70,8 +66,7 @@ def test_direct_invocation_writes_every_event_and_emits_metrics(
     assert response == {"events": 13, "rows": 13}
     assert sorted(rows["event_id"].to_pylist()) == sorted(e["id"] for e in payload["logEvents"])
     assert all(
-        o["Key"].startswith("lake/events/dt=2026-11-27/hour=05/")
-        for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
+        o["Key"].startswith("lake/events/dt=2026-11-27/hour=05/") for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
     )
     # And EMF metrics were printed for CloudWatch
     out = capsys.readouterr().out

@@ -125,9 +125,7 @@ def test_inheritance_never_crosses_invocations() -> None:
 
 def test_custom_named_group_with_lambda_lines_is_lambda_and_other_text_is_unknown() -> None:
     b = batch("awslogs_python_text.json")
-    custom = LogBatch(
-        b.owner, "my-app/custom-logs", "stream-1", (), None, b.event_ids, b.timestamps, b.messages
-    )
+    custom = LogBatch(b.owner, "my-app/custom-logs", "stream-1", (), None, b.event_ids, b.timestamps, b.messages)
     rows = normalize(custom, CTX).table.to_pylist()
     assert {r["source"] for r in rows} == {"lambda"}
     assert {r["function_name"] for r in rows} == {None}

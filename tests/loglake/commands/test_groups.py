@@ -167,10 +167,7 @@ def test_confirmed_apply_changes_exactly_the_plan(
     # And progress went to stderr, one line per group, and the summary to stdout
     progress = [line for line in captured.err.splitlines() if line.startswith("[")]
     assert len(progress) == 5 and progress[-1].startswith("[5/5]")
-    assert (
-        "seen: 5, retention set: 4, subscribed: 2, unsubscribed: 0, skipped: 3, failed: 0, gone: 0"
-        in captured.out
-    )
+    assert "seen: 5, retention set: 4, subscribed: 2, unsubscribed: 0, skipped: 3, failed: 0, gone: 0" in captured.out
     # And a new plan finds nothing left to do
     assert cli("plan", parser_arn) == 0
     assert "0 change(s) planned" in capsys.readouterr().out
@@ -182,9 +179,7 @@ def test_prefix_limits_the_groups(
     assert cli("apply", parser_arn, "--yes", "--prefix", "/ecs/") == 0
     after = snapshot(logs)
     assert after["/ecs/web"] == (365, [])
-    assert {k: v for k, v in after.items() if k != "/ecs/web"} == {
-        k: v for k, v in groups.items() if k != "/ecs/web"
-    }
+    assert {k: v for k, v in after.items() if k != "/ecs/web"} == {k: v for k, v in groups.items() if k != "/ecs/web"}
 
 
 def test_an_invalid_rules_file_refuses_to_run_and_names_the_line(

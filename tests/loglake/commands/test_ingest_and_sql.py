@@ -23,10 +23,7 @@ def inputs(tmp_path: Path) -> list[Path]:
     array.write_text(json.dumps(events[1:2]))
     lines = tmp_path / "lines.jsonl"
     lines.write_text(
-        json.dumps(events[2])
-        + "\n"
-        + json.dumps(awslogs_event(load_payload("awslogs_control_message.json")))
-        + "\n"
+        json.dumps(events[2]) + "\n" + json.dumps(awslogs_event(load_payload("awslogs_control_message.json"))) + "\n"
     )
     kinesis = tmp_path / "kinesis.json"
     kinesis.write_text(json.dumps(kinesis_event([encode_payload(load_payload(ALL_LAMBDA_PAYLOADS[3]))])))

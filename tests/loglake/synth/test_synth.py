@@ -44,9 +44,7 @@ def payload_of(delivery: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def dataset() -> Dataset:
-    return generate(
-        seed=7, start_ms=START_MS, hours=24, invocations_per_hour=400, max_events_per_delivery=MAX_EVENTS
-    )
+    return generate(seed=7, start_ms=START_MS, hours=24, invocations_per_hour=400, max_events_per_delivery=MAX_EVENTS)
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +67,7 @@ def events_of(streams: Streams, inv: Invocation) -> list[dict[str, Any]]:
 
 
 def messages_in(streams: Streams, group_prefix: str) -> list[str]:
-    return [
-        e["message"]
-        for (group, _), events in streams.items()
-        if group.startswith(group_prefix)
-        for e in events
-    ]
+    return [e["message"] for (group, _), events in streams.items() if group.startswith(group_prefix) for e in events]
 
 
 def test_same_seed_gives_identical_deliveries() -> None:
@@ -118,9 +111,7 @@ def test_data_messages_are_real_shaped_and_ordered(dataset: Dataset, payloads: l
 
     # Then each has the subscription keys, at most MAX_EVENTS events, in timestamp order
     for payload in data:
-        assert set(payload) == {"messageType", "owner", "logGroup", "logStream", "subscriptionFilters"} | {
-            "logEvents"
-        }
+        assert set(payload) == {"messageType", "owner", "logGroup", "logStream", "subscriptionFilters"} | {"logEvents"}
         assert payload["owner"] == dataset.owner and payload["subscriptionFilters"] == ["loglake"]
         assert 1 <= len(payload["logEvents"]) <= MAX_EVENTS
         stamps = [e["timestamp"] for e in payload["logEvents"]]

@@ -26,8 +26,7 @@ from functions.parser.formats.base import Format, Row
 from schemas.events import EVENTS
 
 CLF_LINE = (
-    '203.0.113.10 - - [27/Nov/2026:09:12:44 +0000] "GET /items HTTP/1.1" 200 123 '
-    "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    '203.0.113.10 - - [27/Nov/2026:09:12:44 +0000] "GET /items HTTP/1.1" 200 123 c6af9ac6-7b61-11e6-9a41-93e8deadbeef'
 )
 EVENTS_DIR = Path(__file__).parents[3] / "events" / "apigateway"
 TEXT_FIXTURES = {"access_clf.log": ACCESS_CLF, "access_csv.log": ACCESS_CSV, "access_xml.log": ACCESS_XML}
@@ -292,8 +291,7 @@ def test_json_integration_error_is_kept_when_the_gateway_error_is_promoted() -> 
     # Then error_message is the gateway error and the integration error is an attribute
     assert columns(row)["error_message"] == "Internal Server Error"
     assert (
-        attributes(row)["integrationErrorMessage"]
-        == "The Lambda function returned the following error: Task timed out"
+        attributes(row)["integrationErrorMessage"] == "The Lambda function returned the following error: Task timed out"
     )
     assert attributes(row)["integrationStatus"] == "200"
 
@@ -415,9 +413,7 @@ def test_json_parser_never_raises_whatever_the_value_types() -> None:
         ({}, False),
     ],
 )
-def test_looks_like_access_tells_access_lines_from_application_logs(
-    obj: dict[str, Any], expected: bool
-) -> None:
+def test_looks_like_access_tells_access_lines_from_application_logs(obj: dict[str, Any], expected: bool) -> None:
     # Given a decoded JSON line
     # When the router asks whether it is an access log
     # Then route keys or id+status+time/ip say yes, and a log level says application log
@@ -511,9 +507,7 @@ def test_xml_bad_values_leave_columns_empty() -> None:
     assert attributes(row) == {"ip": "not-an-ip", "status": "teapot"}
 
 
-@pytest.mark.parametrize(
-    "line", ['<request id="x"> <ip>203.0.113.10</ip> <status>200', "<request>", "<html></html>"]
-)
+@pytest.mark.parametrize("line", ['<request id="x"> <ip>203.0.113.10</ip> <status>200', "<request>", "<html></html>"])
 def test_xml_truncated_or_foreign_lines_are_rejected(line: str) -> None:
     assert parse_xml(line) is None
 

@@ -92,15 +92,11 @@ def test_init_start_runtime_version() -> None:
         "INIT_START Runtime Version: python:3.12.v38\tRuntime Version ARN: arn:aws:lambda:eu-west-1::runtime:abc\n",
     )
     assert (r["record_type"], r["runtime_version"]) == ("init_start", "python:3.12.v38")
-    assert json.loads(str(r["attributes"])) == {
-        "runtime_version_arn": "arn:aws:lambda:eu-west-1::runtime:abc"
-    }
+    assert json.loads(str(r["attributes"])) == {"runtime_version_arn": "arn:aws:lambda:eu-west-1::runtime:abc"}
 
 
 def test_restore_start_and_report() -> None:
-    assert (
-        row(p.RUNTIME_START, "RESTORE_START Runtime Version: java:21.v20\n")["record_type"] == "restore_start"
-    )
+    assert row(p.RUNTIME_START, "RESTORE_START Runtime Version: java:21.v20\n")["record_type"] == "restore_start"
     r = row(p.RESTORE_REPORT, "RESTORE_REPORT Restore Duration: 271.67 ms\n")
     assert (r["record_type"], r["restore_duration_ms"]) == ("restore_report", 271.67)
 
@@ -119,8 +115,6 @@ def test_extension_and_telemetry_lines() -> None:
         "state": "Ready",
         "events": "[INVOKE, SHUTDOWN]",
     }
-    tel = row(
-        p.EXTENSION, "TELEMETRY\tName: otel-collector\tState: Subscribed\tTypes: [Platform, Function]\n"
-    )
+    tel = row(p.EXTENSION, "TELEMETRY\tName: otel-collector\tState: Subscribed\tTypes: [Platform, Function]\n")
     assert tel["record_type"] == "telemetry"
     assert json.loads(str(tel["attributes"]))["types"] == "[Platform, Function]"

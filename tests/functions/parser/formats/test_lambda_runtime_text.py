@@ -33,6 +33,7 @@ def test_timeouts(line: str) -> None:
         "ERROR",
     )
     assert json.loads(str(r["attributes"])) == {"timeout_seconds": 3.0}
+    assert r["error_message"] == "Task timed out after 3.00 seconds"
 
 
 def test_runtime_exit_by_signal_is_out_of_memory() -> None:

@@ -1,0 +1,153 @@
+"""Ingest benchmark: events/s through decode → parse → normalize → Parquet bytes, handler import time,
+and peak memory for one 10k-event payload. Prints figures; asserts nothing (speed is not a test).
+
+    .venv/bin/python bench/ingest.py [--events 100000] [--batch-sizes 100,500,2000,10000]
+
+Everything runs in this one process on one core (no threads of ours); Parquet is encoded to memory,
+so storage latency is not part of the figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from functions.parser.decode import decode_awslogs  # noqa: E402
+from functions.parser.normalize import BatchContext, normalize  # noqa: E402
+from functions.sinks.s3_parquet import encode_parquet, split_by_hour  # noqa: E402
+from loglake.synth import generate  # noqa: E402
+
+START_MS = 1_795_737_600_000
+EVENTS_PER_INVOCATION = 6.1  # what the synthetic scenario writes per invocation, API Gateway lines included
+
+
+def workload(events: int, batch: int) -> list[dict[str, object]]:
+    per_hour = max(50, round(events / 24 / EVENTS_PER_INVOCATION))
+    dataset = generate(
+        seed=3, start_ms=START_MS, hours=24, invocations_per_hour=per_hour, max_events_per_delivery=batch
+    )
+    return dataset.deliveries
+
+
+def run_once(deliveries: list[dict[str, object]]) -> tuple[int, int, float, dict[str, float]]:
+    """(events, Parquet bytes, seconds, seconds per stage) for one pass over the deliveries."""
+    stages = {"decode": 0.0, "parse+normalize": 0.0, "parquet": 0.0}
+    events = size = 0
+    started = time.perf_counter()
+    for delivery in deliveries:
+        t0 = time.perf_counter()
+        batch = decode_awslogs(delivery)
+        t1 = time.perf_counter()
+        stages["decode"] += t1 - t0
+        if batch is None:
+            continue
+        table = normalize(batch, BatchContext("bench", 0)).table
+        t2 = time.perf_counter()
+        stages["parse+normalize"] += t2 - t1
+        size += sum(len(encode_parquet(part)) for _, part in split_by_hour(table))
+        stages["parquet"] += time.perf_counter() - t2
+        events += len(batch)
+    return events, size, time.perf_counter() - started, stages
+
+
+def throughput(events: int, batch_sizes: list[int], repeats: int) -> None:
+    print(f"## throughput (one core, {repeats} runs each, best run shown)")
+    header = ("max batch", "payloads", "events", "events/s", "decode", "parse+norm", "parquet", "MB")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(header, (10, 9, 8, 10, 8, 11, 8, 6), strict=True)))
+    for batch in batch_sizes:
+        deliveries = workload(events, batch)
+        runs = [run_once(deliveries) for _ in range(repeats)]
+        n, size, seconds, stages = min(runs, key=lambda r: r[2])
+        share = {k: f"{100 * v / seconds:.0f}%" for k, v in stages.items()}
+        print(
+            f"{batch:>10} {len(deliveries):>9} {n:>8} {n / seconds:>10,.0f} {share['decode']:>8} "
+            f"{share['parse+normalize']:>11} {share['parquet']:>8} {size / 1e6:>6.1f}"
+        )
+
+
+def import_time(repeats: int) -> None:
+    code = "import time; t = time.perf_counter(); import functions.parser.handler; print(time.perf_counter() - t)"
+    samples = [
+        float(subprocess.check_output([sys.executable, "-c", code], cwd=REPO, text=True)) for _ in range(repeats)
+    ]
+    median, best = 1000 * statistics.median(samples), 1000 * min(samples)
+    print(f"## handler import: median {median:.0f} ms, min {best:.0f} ms ({repeats} fresh interpreters)")
+
+
+_PEAK = """
+import json, sys
+def rss_mb():
+    # VmHWM (peak resident set) of this process image; ru_maxrss would carry the parent's peak across exec
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+from functions.parser.handler import handle
+from functions.parser.ingest import Ingestor
+class Discard:
+    def put(self, key, body):
+        pass
+baseline = rss_mb()
+with open(sys.argv[1], encoding="utf-8") as handle_file:
+    event = json.load(handle_file)
+summary, _ = handle(event, Ingestor(store=Discard(), prefix="", region="bench", clock=lambda: 0))
+print(json.dumps({"events": summary.events_in, "baseline_mb": baseline, "peak_mb": rss_mb()}))
+"""
+
+
+def one_big_payload(events: int) -> dict[str, object]:
+    """`events` events of one Lambda log group in a single delivery (the merged streams of a busy function)."""
+    from loglake.synth import decode
+    from loglake.synth.payloads import encode
+
+    merged: dict[str, object] | None = None
+    log_events: list[object] = []
+    for delivery in workload(events * 8, 10_000):
+        payload = decode(delivery)
+        if payload.get("logGroup") != "/aws/lambda/orders-api":
+            continue
+        merged = merged or payload
+        log_events.extend(payload["logEvents"])
+    assert merged is not None
+    merged["logEvents"] = sorted(log_events, key=lambda e: e["timestamp"])[:events]
+    return encode(merged)
+
+
+def peak_memory(events: int) -> None:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(one_big_payload(events), handle)
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK, handle.name], cwd=REPO, text=True, capture_output=True, check=True
+    ).stdout
+    Path(handle.name).unlink()
+    figures = json.loads(out)
+    print(
+        f"## peak RSS for one {figures['events']:,}-event payload through the handler: {figures['peak_mb']:.0f} MB "
+        f"(after imports: {figures['baseline_mb']:.0f} MB)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--batch-sizes", default="100,500,2000,10000")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    throughput(args.events, [int(b) for b in args.batch_sizes.split(",")], args.repeats)
+    import_time(5)
+    peak_memory(10_000)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
