@@ -122,7 +122,8 @@ def _batch_source(batch: LogBatch, parsed: pa.Table) -> str:
 def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
     source = source_of(batch.log_group)
     fallback = plain.PRINT if source == "lambda" else plain.UNKNOWN
-    parsed_lines: ParsedLines = parse_lines(batch.messages, fallback)
+    raw = pa.array(batch.messages, pa.string())
+    parsed_lines: ParsedLines = parse_lines(batch.messages, fallback, raw)
     parsed = parsed_lines.columns
     n = len(batch)
     source = _batch_source(batch, parsed)
@@ -142,7 +143,7 @@ def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
         "function_name": _or(parsed, "function_name", function_name_of(batch.log_group)),
         "function_version": _or(parsed, "function_version", version_of(batch.log_stream)),
         "request_id": request_id,
-        "raw": pa.array(batch.messages, pa.string()),
+        "raw": raw,
         "api_id": _or(parsed, "api_id", api_id),
         "stage": _or(parsed, "stage", stage),
     }

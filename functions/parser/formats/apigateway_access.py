@@ -25,6 +25,7 @@ import json
 import math
 import re
 from collections.abc import Callable
+from json.encoder import encode_basestring as _quote
 from typing import Any, TypeGuard, TypeVar
 
 from functions.parser.formats.apigateway_access_text import CSV_MIN_COMMAS, clf_values, csv_values, xml_values
@@ -57,8 +58,6 @@ _ERROR = (*_GATEWAY_ERROR, "integrationErrorMessage", "integration.error")
 _ACCESS_KEYS = frozenset({"httpMethod", "http_method", *_ROUTE})
 _APP_LOG_KEYS = frozenset({"level", "levelname", "log_level", "logLevel", "severity"})
 
-# What `fields.attributes_json` writes, with the encoder built once instead of per line.
-_ATTRIBUTES_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 # A dotted quad already in canonical form (no leading zeros): ipaddress would return it unchanged.
 _CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
@@ -120,20 +119,48 @@ def ip_or_none(value: object) -> str | None:
 
 # --- the shared row builder ----------------------------------------------------------------------
 
-# Where a column's value is: (alias, None, "") for a key of the line, (alias, head, tail) for a
-# dotted alias read from the nested object `head`. A plan holds them per column, in `_COLUMNS` order.
-_Source = tuple[str, str | None, str]
-_Plan = tuple[tuple[_Source, ...], ...]
-_COLUMNS: tuple[tuple[str, ...], ...] = (
-    _REQUEST_ID,
-    _ROUTE,
-    _HTTP_METHOD,
-    _STATUS,
-    _LATENCY,
-    _INTEGRATION_LATENCY,
-    _SOURCE_IP,
+# The order of `_row`'s tuple.
+ACCESS_FIELDS = (
+    *("record_type", "source", "request_id", "level", "message", "http_method", "resource_path"),
+    *("status_code", "latency_ms", "integration_latency_ms", "source_ip", "user_agent", "response_length"),
+    *("api_id", "stage", "trace_id", "error_message", "attributes"),
 )
-_COLUMNS += (_USER_AGENT, _RESPONSE_LENGTH, _API_ID, _STAGE, _TRACE_ID, _ERROR)
+_NO_VALUES = (None,) * (len(ACCESS_FIELDS) - 2)
+_ID_AT, _LEVEL_AT, _MESSAGE_AT, _METHOD_AT, _ROUTE_AT, _STATUS_AT = range(2, 8)
+_Converter = Callable[[Any], Any]
+
+
+def _columns(*columns: tuple[str, tuple[str, ...], _Converter]) -> tuple[tuple[int, tuple[str, ...], _Converter], ...]:
+    return tuple((ACCESS_FIELDS.index(field), names, convert) for field, names, convert in columns)
+
+
+# What identifies a request, read first: a line without an id, or without a method and a status, is
+# rejected before the other columns are read. The route key lands in resource_path until it is split.
+_HEADS = _columns(
+    ("request_id", _REQUEST_ID, request_id_or_none),
+    ("resource_path", _ROUTE, _text),
+    ("http_method", _HTTP_METHOD, _method),
+    ("status_code", _STATUS, _status),
+)
+_DETAILS = _columns(
+    ("latency_ms", _LATENCY, _millis),
+    ("integration_latency_ms", _INTEGRATION_LATENCY, _millis),
+    ("source_ip", _SOURCE_IP, ip_or_none),
+    ("user_agent", _USER_AGENT, _text),
+    ("response_length", _RESPONSE_LENGTH, _length),
+    ("api_id", _API_ID, _text),
+    ("stage", _STAGE, _text),
+    ("trace_id", _TRACE_ID, trace_id_from_header),
+    ("error_message", _ERROR, _error_text),
+)
+
+# Where a column's value is: (alias, None, "") for a key of the line, (alias, head, tail) for a
+# dotted alias read from the nested object `head`.
+_Source = tuple[str, str | None, str]
+# A column to fill: (row position, its sources, the key when that is its only source, converter).
+_Step = tuple[int, tuple[_Source, ...], str | None, _Converter]
+# The steps of the heads and of the details, for the columns the line has a source for.
+_Plan = tuple[tuple[_Step, ...], tuple[_Step, ...]]
 # Lines of one log format share their keys, so the aliases are resolved once per key tuple.
 _PLANS: dict[tuple[Any, ...], _Plan] = {}
 _MAX_PLANS = 1024
@@ -151,13 +178,23 @@ def _sources(keys: dict[str, Any], names: tuple[str, ...]) -> tuple[_Source, ...
     return tuple(found)
 
 
+def _steps(keys: dict[str, Any], columns: tuple[tuple[int, tuple[str, ...], _Converter], ...]) -> tuple[_Step, ...]:
+    steps: list[_Step] = []
+    for at, names, convert in columns:
+        sources = _sources(keys, names)
+        if sources:
+            only_key = sources[0][0] if len(sources) == 1 and sources[0][1] is None else None
+            steps.append((at, sources, only_key, convert))
+    return tuple(steps)
+
+
 def _plan(values: dict[str, Any]) -> _Plan:
     keys = tuple(values)
     plan = _PLANS.get(keys)
     if plan is None:
         if len(_PLANS) >= _MAX_PLANS:
             _PLANS.clear()
-        plan = _PLANS[keys] = tuple(_sources(values, names) for names in _COLUMNS)
+        plan = _PLANS[keys] = _steps(values, _HEADS), _steps(values, _DETAILS)
     return plan
 
 
@@ -179,6 +216,15 @@ def _take(
     return None
 
 
+def _fill(row: list[Any], values: dict[str, Any], steps: tuple[_Step, ...], used: set[str]) -> None:
+    for at, sources, key, convert in steps:
+        if key is None:
+            row[at] = _take(values, sources, used, convert)
+        elif (value := values[key]) is not None and (result := convert(value)) is not None:
+            used.add(key)
+            row[at] = result
+
+
 def _split_route(route: str | None) -> tuple[str | None, str | None]:
     """An HTTP API route key `GET /items` → (GET, /items); `$default` or `/items` keep no method."""
     if route is None:
@@ -198,51 +244,40 @@ def _level(status: int | None) -> str:
 
 
 def _summary(method: str | None, route: str | None, status: int | None) -> str | None:
-    parts = [part for part in (method, route) if part is not None]
-    if status is not None:
-        parts.append(str(status))
-    return " ".join(parts) or None
+    if method is not None and route is not None and status is not None:
+        return f"{method} {route} {status}"
+    return " ".join(str(part) for part in (method, route, status) if part is not None) or None
 
 
 def _attributes(values: dict[str, Any], used: set[str]) -> str | None:
-    """The keys no column took, minus empty values, as a JSON object (None when nothing is left)."""
+    """The keys no column took, minus empty values, as `fields.attributes_json` writes them."""
     rest = {
         k: v
         for k, v in values.items()
         if v is not None and k not in used and not (isinstance(v, str) and v.strip() in _EMPTY)
     }
-    return _ATTRIBUTES_ENCODER.encode(rest) if rest else None
+    if not rest:
+        return None
+    try:  # all strings, the usual case: what json.dumps writes for them, without building an encoder
+        return "{" + ",".join([f"{_quote(k)}:{_quote(v)}" for k, v in rest.items()]) + "}"
+    except TypeError:  # a number, a nested object...
+        return json.dumps(rest, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _row(values: dict[str, Any]) -> Row | None:
-    ids, routes, methods, statuses, latency, integration, ip, agent, length, api, stage, trace, error = _plan(values)
+    heads, details = _plan(values)
     used: set[str] = set()
-    request_id = _take(values, ids, used, request_id_or_none)
-    route_method, route = _split_route(_take(values, routes, used, _text))
-    method = _take(values, methods, used, _method) or route_method
-    status = _take(values, statuses, used, _status)
-    if request_id is None and (method is None or status is None):
+    row: list[Any] = ["access", "apigateway", *_NO_VALUES]
+    _fill(row, values, heads, used)
+    route_method, route = _split_route(row[_ROUTE_AT])
+    method = row[_METHOD_AT] or route_method
+    status = row[_STATUS_AT]
+    if row[_ID_AT] is None and (method is None or status is None):
         return None
-    return (
-        "access",
-        "apigateway",
-        request_id,
-        _level(status),
-        _summary(method, route, status),
-        method,
-        route,
-        status,
-        _take(values, latency, used, _millis),
-        _take(values, integration, used, _millis),
-        _take(values, ip, used, ip_or_none),
-        _take(values, agent, used, _text),
-        _take(values, length, used, _length),
-        _take(values, api, used, _text),
-        _take(values, stage, used, _text),
-        _take(values, trace, used, trace_id_from_header),
-        _take(values, error, used, _error_text),
-        _attributes(values, used),
-    )
+    row[_LEVEL_AT : _ROUTE_AT + 1] = _level(status), _summary(method, route, status), method, route
+    _fill(row, values, details, used)
+    row[-1] = _attributes(values, used)
+    return tuple(row)
 
 
 # --- JSON (already decoded by the router) ---------------------------------------------------------
@@ -283,13 +318,6 @@ def parse_xml(line: str) -> Row | None:
     values = xml_values(line)
     return _row(values) if values is not None else None
 
-
-# The order of `_row`'s tuple.
-ACCESS_FIELDS = (
-    *("record_type", "source", "request_id", "level", "message", "http_method", "resource_path"),
-    *("status_code", "latency_ms", "integration_latency_ms", "source_ip", "user_agent", "response_length"),
-    *("api_id", "stage", "trace_id", "error_message", "attributes"),
-)
 
 ACCESS_JSON = Format("apigateway_access_json", ACCESS_FIELDS, parse_json)
 ACCESS_CLF = Format("apigateway_access_clf", ACCESS_FIELDS, parse_clf)
