@@ -80,7 +80,7 @@ def _level(names: Any) -> Any:
 
 
 def _constant(value: str, n: int) -> Any:
-    return pa.repeat(pa.scalar(value, pa.string()), n)  # type: ignore[call-overload]
+    return pa.repeat(pa.scalar(value, pa.string()), n)
 
 
 def _number(values: Any, to: pa.DataType) -> Any:
