@@ -1,68 +1,14 @@
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from loglake.cli import main
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
-
-REGION = "eu-west-1"
-
-
-def create_function(name: str) -> str:
-    """A moto Lambda (created, never invoked: no Docker needed); moto's PutSubscriptionFilter needs one."""
-    iam = boto3.client("iam", region_name=REGION)
-    try:
-        role = iam.get_role(RoleName="loglake-test")["Role"]["Arn"]
-    except iam.exceptions.NoSuchEntityException:
-        role = iam.create_role(RoleName="loglake-test", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    code = io.BytesIO()
-    with zipfile.ZipFile(code, "w") as archive:
-        archive.writestr("handler.py", "def handler(event, context):\n    return None\n")
-    created = boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName=name,
-        Runtime="python3.12",
-        Role=role,
-        Handler="handler.handler",
-        Code={"ZipFile": code.getvalue()},
-    )
-    arn: str = created["FunctionArn"]
-    return arn
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SECURITY_TOKEN", "AWS_SESSION_TOKEN"):
-        monkeypatch.setenv(key, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def parser_arn(aws: None) -> str:
-    return create_function("loglake-prod-parser")
-
-
-@pytest.fixture
-def other_destination(aws: None) -> str:
-    """Someone else's forwarder: the destination of filters that are not ours."""
-    return create_function("team-forwarder")
-
-
-@pytest.fixture
-def logs(aws: None) -> CloudWatchLogsClient:
-    return boto3.client("logs", region_name=REGION)
 
 
 PARSER_GROUP = "/aws/lambda/loglake-prod-parser"

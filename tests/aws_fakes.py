@@ -1,4 +1,4 @@
-"""moto-backed AWS for the log group manager's tests: a parser Lambda to subscribe to, and a logs client."""
+"""moto-backed AWS for tests: a parser Lambda to subscribe to, and a logs client (registered in tests/conftest.py)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,3 @@
+"""Fixtures shared across the suite."""
+
+pytest_plugins = ["tests.aws_fakes"]
