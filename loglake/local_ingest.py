@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 
 from functions.parser.decode import DecodeError
 from functions.parser.handler import handle
-from functions.parser.ingest import Ingestor, Summary
+from functions.parser.ingest import Indexer, Ingestor, Summary
 from functions.sinks.s3_parquet import LocalStore
 
 
@@ -42,8 +42,8 @@ def read_events(path: Path) -> Iterator[dict[str, Any]]:
         yield item
 
 
-def local_ingestor(lake: Path, region: str) -> Ingestor:
-    return Ingestor(store=LocalStore(lake), prefix="", region=region)
+def local_ingestor(lake: Path, region: str, indexer: Indexer | None = None) -> Ingestor:
+    return Ingestor(store=LocalStore(lake), prefix="", region=region, indexer=indexer)
 
 
 @dataclass

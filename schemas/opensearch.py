@@ -69,7 +69,9 @@ def index_template(table: Table, index_prefix: str = DEFAULT_INDEX_PREFIX, shard
     }
 
 
-def ism_policy(index_prefix: str = DEFAULT_INDEX_PREFIX, retention_days: int = DEFAULT_RETENTION_DAYS) -> dict[str, Any]:
+def ism_policy(
+    index_prefix: str = DEFAULT_INDEX_PREFIX, retention_days: int = DEFAULT_RETENTION_DAYS
+) -> dict[str, Any]:
     """Index State Management: a daily index stays `hot`, then is deleted `retention_days` after creation.
 
     `ism_template` attaches the policy to every new index of the prefix. The Parquet lake keeps

@@ -1,14 +1,27 @@
-"""One payload through the pure core and into the lake: normalize, then write. No AWS imports here."""
+"""One payload through the pure core and into the lake: normalize, write, then index. No AWS imports here.
+
+The lake is written first and its failure is the invocation's failure. Indexing comes after, through
+an `Indexer` passed in (the OpenSearch sink): whatever happens there is reported, never raised, so a
+search outage can neither lose data (the sink keeps rejected documents in `failed/`) nor block the lake.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from typing import Protocol
+
+import pyarrow as pa
 
 from functions.parser.decode import LogBatch
 from functions.parser.normalize import BatchContext, NormalizedBatch, normalize
+from functions.sinks.opensearch_docs import IndexOutcome
 from functions.sinks.s3_parquet import ObjectStore, WrittenObject, write_batch
+
+
+class Indexer(Protocol):
+    def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome: ...
 
 
 def _now_ms() -> int:
@@ -19,6 +32,7 @@ def _now_ms() -> int:
 class BatchResult:
     normalized: NormalizedBatch
     objects: list[WrittenObject]
+    indexed: IndexOutcome | None = None
 
     @property
     def rows(self) -> int:
@@ -41,8 +55,14 @@ class Summary:
     objects_written: int = 0
     unknown_lines: int = 0
     parser_failures: int = 0
+    opensearch_indexed: int = 0
+    opensearch_failed: int = 0
+    opensearch_skipped: int = 0
+    opensearch_retries: int = 0
+    opensearch_unrecorded: int = 0  # failed documents that could not be written to failed/ either
     failed_items: list[str] = field(default_factory=list)
     format_counts: dict[str, int] = field(default_factory=dict)
+    opensearch_errors: list[str] = field(default_factory=list)
 
     def add(self, result: BatchResult) -> None:
         self.payloads += 1
@@ -54,6 +74,17 @@ class Summary:
         self.parser_failures += result.normalized.parser_failures
         for name, count in result.normalized.format_counts.items():
             self.format_counts[name] = self.format_counts.get(name, 0) + count
+        if result.indexed is not None:
+            self.add_index(result.indexed)
+
+    def add_index(self, outcome: IndexOutcome) -> None:
+        self.opensearch_indexed += outcome.indexed
+        self.opensearch_failed += outcome.failed
+        self.opensearch_skipped += outcome.skipped
+        self.opensearch_retries += outcome.retries
+        if outcome.error:
+            self.opensearch_unrecorded += outcome.failed
+            self.opensearch_errors.append(outcome.error)
 
     def merge(self, other: Summary) -> None:
         for f in fields(self):
@@ -61,6 +92,7 @@ class Summary:
             if isinstance(mine, int):
                 setattr(self, f.name, mine + theirs)
         self.failed_items.extend(other.failed_items)
+        self.opensearch_errors.extend(other.opensearch_errors)
         for name, count in other.format_counts.items():
             self.format_counts[name] = self.format_counts.get(name, 0) + count
 
@@ -73,8 +105,17 @@ class Ingestor:
     prefix: str
     region: str
     clock: Callable[[], int] = _now_ms
+    indexer: Indexer | None = None
 
-    def ingest(self, batch: LogBatch) -> BatchResult:
+    def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult:
+        """`ends_at`: monotonic time at which the invocation ends, for the indexer's retry deadline."""
         normalized = normalize(batch, BatchContext(region=self.region, ingest_time_ms=self.clock()))
         objects = write_batch(self.store, self.prefix, normalized.table, batch.identity)
-        return BatchResult(normalized, objects)
+        if self.indexer is None:
+            return BatchResult(normalized, objects)
+        try:
+            indexed = self.indexer.index(normalized.table, batch.identity, ends_at)
+        except Exception as error:  # a bug in the search view must not fail a batch the lake already holds
+            rows = normalized.table.num_rows
+            indexed = IndexOutcome(selected=rows, failed=rows, error=f"indexer crashed: {error!r}")
+        return BatchResult(normalized, objects, indexed)

@@ -49,3 +49,23 @@ def payload_digest(identity: str) -> str:
 def object_key(prefix: str, table: str, partition: Partition, identity: str) -> str:
     """`<prefix><table>/dt=.../hour=../<digest>.parquet`, the same for the same payload every time."""
     return f"{normalize_prefix(prefix)}{table}/{partition.path}/{payload_digest(identity)}.parquet"
+
+
+def index_day(event_time_ms: int) -> str:
+    """`yyyy.MM.dd` (UTC) of an event time: the suffix of its daily OpenSearch index."""
+    return datetime.fromtimestamp(event_time_ms // 1000, tz=UTC).strftime("%Y.%m.%d")
+
+
+def index_name(index_prefix: str, event_time_ms: int) -> str:
+    """`<prefix>-yyyy.MM.dd`: the daily index an event belongs to, by its event time."""
+    return f"{index_prefix}-{index_day(event_time_ms)}"
+
+
+def failed_key(prefix: str, sink: str, identity: str, attempted_ms: int) -> str:
+    """`<prefix>failed/<sink>/dt=<day of the attempt>/<payload digest>.jsonl`.
+
+    One object per payload and day: a redelivered payload that fails again the same day replaces
+    its own failures (it re-sent every document), it never adds a second copy of them.
+    """
+    day = datetime.fromtimestamp(attempted_ms // 1000, tz=UTC).strftime("%Y-%m-%d")
+    return f"{normalize_prefix(prefix)}failed/{sink}/dt={day}/{payload_digest(identity)}.jsonl"

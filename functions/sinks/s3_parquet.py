@@ -69,8 +69,11 @@ STATISTICS_COLUMNS = [
 ]
 
 
+PARQUET = "application/vnd.apache.parquet"
+
+
 class ObjectStore(Protocol):
-    def put(self, key: str, body: bytes) -> None: ...
+    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +90,12 @@ class S3Store:
         self._client = client
         self._bucket = bucket
 
-    def put(self, key: str, body: bytes) -> None:
+    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
         self._client.put_object(
             Bucket=self._bucket,
             Key=key,
             Body=body,
-            ContentType="application/vnd.apache.parquet",
+            ContentType=content_type,
             ServerSideEncryption="AES256",
         )
 
@@ -103,7 +106,7 @@ class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def put(self, key: str, body: bytes) -> None:
+    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root.resolve()):
             raise ValueError(f"object key {key!r} escapes the lake folder")

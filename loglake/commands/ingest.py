@@ -1,4 +1,7 @@
-"""`loglake ingest --lake DIR FILE...`: run the parser's handler code over files of Lambda events."""
+"""`loglake ingest --lake DIR [--opensearch URL] FILE...`: run the parser's handler code over files of Lambda events.
+
+With `--opensearch`, every batch is also indexed (after it is in the lake), exactly as the Lambda does.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from itertools import chain
 from pathlib import Path
 
 from loglake.local_ingest import InputError, Progress, ingest_events, local_ingestor, read_events
+from loglake.opensearch_cli import add_index_options, index_summary, indexer_for_lake
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -16,12 +20,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--lake", type=Path, required=True, help="the lake folder (created if missing)")
     parser.add_argument("--region", default="local", help="region recorded on every row (default: local)")
     parser.add_argument("files", type=Path, nargs="+", help="JSON object, JSON array or JSON Lines of Lambda events")
+    add_index_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    ingestor = local_ingestor(args.lake, args.region)
+    ingestor = local_ingestor(args.lake, args.region, indexer_for_lake(args, args.lake))
     try:
         summary = ingest_events(chain.from_iterable(read_events(f) for f in args.files), ingestor, Progress())
     except (InputError, OSError) as exc:
@@ -36,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
     )
     formats = ", ".join(f"{name} {count:,}" for name, count in sorted(summary.format_counts.items()))
     print(f"formats: {formats}")
+    if args.opensearch_url:
+        print(index_summary(summary))
     for item in summary.failed_items:
         print(f"FAILED {item}", file=sys.stderr)
     return 1 if summary.failed_items else 0
