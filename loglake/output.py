@@ -7,6 +7,7 @@ import datetime as dt
 import decimal
 import io
 import json
+import math
 from typing import Any
 
 from loglake.engine import Result
@@ -29,14 +30,18 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
+        if 0 < abs(value) < 0.001:  # small amounts (USD per invocation...) keep 3 significant digits
+            return f"{value:.{2 - math.floor(math.log10(abs(value)))}f}".rstrip("0")
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1e15 else f"{value:.6g}"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value).replace("\n", "⏎")
 
 
-def as_table(result: Result, max_width: int = 60) -> str:
-    cells = [[_cell(v)[:max_width] for v in row] for row in result.rows]
+def as_table(result: Result, max_width: int = 60, max_rows: int | None = None) -> str:
+    """An aligned text table; with `max_rows`, only the first rows and a count of the others."""
+    rows = result.rows if max_rows is None else result.rows[:max_rows]
+    cells = [[_cell(v)[:max_width] for v in row] for row in rows]
     widths = [len(c) for c in result.columns]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
@@ -50,7 +55,8 @@ def as_table(result: Result, max_width: int = 60) -> str:
 
     out = [line(result.columns), "  ".join("-" * w for w in widths)]
     out.extend(line(row) for row in cells)
-    out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})")
+    hidden = f", {len(result.rows) - len(rows)} more not shown" if len(rows) < len(result.rows) else ""
+    out.append(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''}{hidden})")
     return "\n".join(out)
 
 

@@ -1,18 +1,20 @@
-"""`loglake sql --lake DIR [--format table|csv|json] QUERY`: Athena SQL over the local lake."""
+"""`loglake sql [--lake DIR | --engine athena --database D ...] [--format table|csv|json] QUERY`.
+
+The same Athena (Trino) SQL runs on the local lake with DuckDB or on Athena itself.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from loglake.engine import LocalEngine, QueryError
+from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
 from loglake.output import FORMATS, render
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("sql", help="run an Athena (Trino) SQL query on the local lake with DuckDB")
-    parser.add_argument("--lake", type=Path, required=True, help="the lake folder written by `loglake ingest`")
+    parser = sub.add_parser("sql", help="run an Athena (Trino) SQL query on the local lake (DuckDB) or on Athena")
+    add_engine_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("query", help="one SQL statement; tables: events, and every view in infra/athena/views")
     parser.set_defaults(run=run)
@@ -20,8 +22,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        result = LocalEngine(args.lake).query(args.query)
-    except QueryError as exc:
+        result = open_engine(args).query(args.query)
+    except ENGINE_ERRORS as exc:
         print(f"loglake sql: {exc}", file=sys.stderr)
         return 2
     print(render(result, args.format))

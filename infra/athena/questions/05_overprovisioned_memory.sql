@@ -1,11 +1,15 @@
--- purpose: Is memory over-provisioned? Configured memory against the memory really used, and invocations that used all of it.
+-- purpose: Is memory over-provisioned? Memory size against the memory really used, the invocations that used all of it, and a suggested size with its saving.
 SELECT
   function_name,
-  max(memory_size_mb) AS memory_size_mb,
-  round(avg(max_memory_used_mb), 1) AS avg_used_mb,
-  max(max_memory_used_mb) AS peak_used_mb,
-  round(100.0 * max(max_memory_used_mb) / max(memory_size_mb), 1) AS peak_used_pct,
-  count_if(max_memory_used_mb >= memory_size_mb) AS at_100_pct
-FROM lambda_invocations
-GROUP BY function_name
-ORDER BY peak_used_pct
+  memory_size_mb,
+  min_used_mb,
+  round(avg_used_mb, 1) AS avg_used_mb,
+  p99_used_mb,
+  max_used_mb,
+  over_provisioned_mb,
+  invocations_at_100_pct AS at_100_pct,
+  suggested_memory_mb AS suggested_mb,
+  round(estimated_saving_pct, 1) AS saving_pct,
+  round(estimated_saving_usd, 4) AS saving_usd
+FROM lambda_memory_rightsizing
+ORDER BY estimated_saving_usd DESC

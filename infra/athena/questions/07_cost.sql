@@ -1,14 +1,12 @@
--- purpose: What does it cost? GB-seconds and estimated USD per function (x86_64 list price: 0.0000166667 USD per GB-second, 0.20 USD per million requests; arm64 is 0.0000133334 per GB-second).
-WITH prices AS (
-  SELECT 0.0000166667 AS usd_per_gb_second, 0.20 / 1000000 AS usd_per_request
-)
+-- purpose: What does it cost? GB-seconds and estimated USD per function, at the list prices of lambda_pricing (edit it and lambda_architectures for your account).
 SELECT
   function_name,
-  count(*) AS invocations,
-  round(sum(billed_duration_ms / 1000.0 * memory_size_mb / 1024.0), 3) AS gb_seconds,
-  round(sum(billed_duration_ms / 1000.0 * memory_size_mb / 1024.0) * max(p.usd_per_gb_second)
-    + count(*) * max(p.usd_per_request), 4) AS estimated_usd
-FROM lambda_invocations
-CROSS JOIN prices p
-GROUP BY function_name
+  architecture,
+  sum(invocations) AS invocations,
+  round(sum(gb_seconds), 3) AS gb_seconds,
+  round(sum(compute_usd), 6) AS compute_usd,
+  round(sum(request_usd), 6) AS request_usd,
+  round(sum(estimated_usd), 6) AS estimated_usd
+FROM lambda_cost_daily
+GROUP BY function_name, architecture
 ORDER BY estimated_usd DESC

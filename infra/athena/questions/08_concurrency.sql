@@ -1,14 +1,10 @@
--- purpose: How much concurrency do they need? Estimated concurrency per minute = busy seconds in the minute / 60, peak and average.
-WITH per_minute AS (
-  SELECT function_name, date_trunc('minute', event_time) AS minute, sum(duration_ms) / 60000.0 AS concurrency
-  FROM lambda_invocations
-  GROUP BY function_name, date_trunc('minute', event_time)
-)
+-- purpose: How much concurrency do they need? Invocations/s x average duration per minute (average and busiest minute) and the most invocations ever in flight at once.
 SELECT
   function_name,
-  round(max(concurrency), 3) AS peak_concurrency,
-  round(avg(concurrency), 3) AS avg_concurrency,
-  max_by(minute, concurrency) AS peak_minute
-FROM per_minute
+  round(avg(avg_concurrency), 3) AS avg_concurrency,
+  round(max(avg_concurrency), 3) AS busiest_minute_concurrency,
+  max_by(minute_start, avg_concurrency) AS busiest_minute,
+  max(peak_concurrency) AS peak_in_flight
+FROM lambda_concurrency_minutely
 GROUP BY function_name
-ORDER BY peak_concurrency DESC
+ORDER BY peak_in_flight DESC, function_name

@@ -1,0 +1,41 @@
+"""`loglake athena setup`: create the database, the `events` table, the views and the named queries."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from loglake.athena_setup import SetupError, run_setup, statements
+from loglake.commands.engines import ENGINE_ERRORS, add_athena_arguments, athena_from
+from loglake.questions import load_questions
+from loglake.views import ViewError, ordered_views
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("athena", help="set up Athena for the lake")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    setup = actions.add_parser(
+        "setup", help="create the database, the events table (partition projection), the views and named queries"
+    )
+    add_athena_arguments(setup, database_required=True)
+    setup.add_argument("--location", required=True, help="the events table prefix, e.g. s3://bucket/lake/events/")
+    setup.add_argument(
+        "--recreate-table", action="store_true", help="drop and create the table (after a schema change)"
+    )
+    setup.set_defaults(run=run_setup_command)
+
+
+def run_setup_command(args: argparse.Namespace) -> int:
+    try:
+        planned = statements(args.database, args.location, ordered_views(), recreate_table=args.recreate_table)
+        summary = run_setup(athena_from(args), planned, load_questions())
+    except (SetupError, ViewError, *ENGINE_ERRORS) as exc:
+        print(f"loglake athena setup: {exc}", file=sys.stderr)
+        return 2
+    changed = sum(outcome != "unchanged" for outcome in summary.named_queries.values())
+    views = sum(label.startswith("view ") for label in summary.statements)
+    print(
+        f"Athena is ready: database {args.database}, table events, {views} views, "
+        f"{len(summary.named_queries)} named queries ({changed} created or updated)"
+    )
+    return 0

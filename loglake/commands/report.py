@@ -1,0 +1,28 @@
+"""`loglake report --lake DIR --out report.html`: charts of the views in one self-contained HTML file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.report import write_report
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("report", help="write an HTML report (charts, no network needed to view it)")
+    add_engine_arguments(parser)
+    parser.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML file to write")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    source = str(args.lake) if args.engine == "local" else f"Athena {args.database}"
+    try:
+        path = write_report(open_engine(args), source, args.out)
+    except ENGINE_ERRORS as exc:
+        print(f"loglake report: {exc}", file=sys.stderr)
+        return 2
+    print(f"report written to {path}")
+    return 0

@@ -1,0 +1,49 @@
+"""The Athena view files of infra/athena/views, in an order Athena can create them (dependencies first)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlglot
+from sqlglot import exp
+
+from loglake.engine import VIEWS_DIR, view_files
+
+
+class ViewError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    sql: str
+    uses: frozenset[str]  # the names of the tables and views it reads
+
+
+def parse_view(path: Path) -> View:
+    sql = path.read_text(encoding="utf-8").strip().rstrip(";")
+    try:
+        tree = sqlglot.parse_one(sql, read="trino")
+    except sqlglot.errors.ParseError as exc:
+        raise ViewError(f"{path.name}: not valid Athena SQL: {exc}") from exc
+    if not isinstance(tree, exp.Create) or str(tree.args.get("kind", "")).upper() != "VIEW":
+        raise ViewError(f"{path.name}: expected one CREATE VIEW statement")
+    target = tree.this
+    name = target.name if isinstance(target, exp.Table) else target.find(exp.Table).name
+    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    uses = frozenset(t.name for t in tree.expression.find_all(exp.Table) if t.name not in ctes)
+    return View(name, sql, uses)
+
+
+def ordered_views(directory: Path = VIEWS_DIR) -> list[View]:
+    """Every view of `directory`, each after the views it reads (then by name)."""
+    pending = {view.name: view for view in map(parse_view, view_files(directory))}
+    done: list[View] = []
+    while pending:
+        ready = sorted(name for name, view in pending.items() if not (view.uses & pending.keys()) - {name})
+        if not ready:
+            raise ViewError(f"views depend on each other in a cycle: {', '.join(sorted(pending))}")
+        done.extend(pending.pop(name) for name in ready)
+    return done
