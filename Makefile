@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit bench clean
+.PHONY: demo test lint unit bench bench-opensearch opensearch-node clean layer stack
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +20,51 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-unit: $(STAMP)
+# The tests' OpenSearch node: its jars come from Maven Central once (.cache/opensearch), Java 17 runs it.
+OPENSEARCH_STAMP := .cache/opensearch/ready
+$(OPENSEARCH_STAMP): opensearch/pom.xml opensearch/LocalNode.java $(STAMP)
+	$(BIN)/loglake opensearch fetch
+
+opensearch-node: $(OPENSEARCH_STAMP)
+
+unit: $(STAMP) $(OPENSEARCH_STAMP)
 	$(BIN)/pytest
 
-test: lint unit
+test: lint stack unit
+
+# The deployable stack (serverless.yml), checked without AWS: `serverless package` from the npm
+# registry's serverless@3 (pinned in package-lock.json) with dummy credentials and no AWS call, then
+# cfn-lint on the template; tests/infra/test_stack.py reads the same template.
+NPM_STAMP := node_modules/.installed
+LAYER_DIR := build/layers/deps
+LAYER_STAMP := $(LAYER_DIR)/.built
+TEMPLATE := .serverless/cloudformation-template-update-stack.json
+SLS_ENV := AWS_ACCESS_KEY_ID=loglake-ci-dummy AWS_SECRET_ACCESS_KEY=loglake-ci-dummy AWS_SESSION_TOKEN= \
+	AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off LOGLAKE_OFFLINE_PACKAGE=1
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NPM_STAMP)
+
+# PyYAML and opensearch-py as a Lambda layer: wheels for the functions' platform (CPython 3.12, arm64).
+$(LAYER_STAMP): layers/deps/requirements.txt $(STAMP)
+	rm -rf $(LAYER_DIR)
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --only-binary=:all: \
+		--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 \
+		--target $(LAYER_DIR)/python -r layers/deps/requirements.txt
+	touch $(LAYER_STAMP)
+
+layer: $(LAYER_STAMP)
+
+stack: $(STAMP) $(NPM_STAMP) $(LAYER_STAMP)
+	$(SLS_ENV) node_modules/.bin/serverless package --stage ci --region eu-west-1
+	$(BIN)/cfn-lint $(TEMPLATE)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+
+bench-opensearch: $(OPENSEARCH_STAMP)
+	$(BIN)/python bench/opensearch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -9,9 +9,11 @@ import json
 import sys
 from pathlib import Path
 
+from schemas.cloudformation import glue_table_input
+from schemas.dashboards import dashboards_ndjson
 from schemas.events import EVENTS
 from schemas.glue import glue_ddl
-from schemas.opensearch import index_template
+from schemas.opensearch import index_template, ism_policy
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -20,7 +22,10 @@ def artifacts() -> dict[str, str]:
     """Relative path under the repo → file content."""
     return {
         "infra/athena/tables/events.sql": glue_ddl(EVENTS),
+        "infra/glue/events-table-input.json": json.dumps(glue_table_input(EVENTS), indent=2, ensure_ascii=False) + "\n",
         "infra/opensearch/index-template.json": json.dumps(index_template(EVENTS), indent=2) + "\n",
+        "infra/opensearch/ism-policy.json": json.dumps(ism_policy(), indent=2) + "\n",
+        "infra/opensearch/dashboards.ndjson": dashboards_ndjson(),
     }
 
 

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from loglake.commands import demo, groups, ingest, sql
+from loglake.commands import ask, athena, demo, groups, ingest, opensearch, reindex, replay_failed, report, sql
 
-COMMANDS: tuple[ModuleType, ...] = (ingest, sql, demo, groups)
+COMMANDS: tuple[ModuleType, ...] = (ingest, sql, demo, groups, opensearch, replay_failed, reindex, ask, report, athena)

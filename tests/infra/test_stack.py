@@ -1,0 +1,299 @@
+"""The deployable stack as CloudFormation: what `serverless package` made of serverless.yml.
+
+`make stack` packages it offline (serverless@3 from package-lock.json, dummy credentials, no AWS
+call) and lints it with cfn-lint; `make test` runs that before pytest. Run alone, this module
+packages again when the template is missing or older than its inputs.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from functions.log_group_manager.observe import METRIC_NAMES
+from schemas.cloudformation import glue_table_input
+from schemas.events import EVENTS
+from tests.infra.iam_policy import NO_RESOURCE_LEVEL, branches, check_template, statements
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / ".serverless"
+TEMPLATE = BUILD / "cloudformation-template-update-stack.json"
+INPUTS = (
+    "serverless.yml",
+    "package-lock.json",
+    "layers/deps/requirements.txt",
+    "infra/glue/events-table-input.json",
+    "infra/serverless/offline-package.js",
+)
+FUNCTIONS = ("ParserLambdaFunction", "ParserKinesisLambdaFunction", "LogGroupManagerLambdaFunction")
+
+
+@pytest.fixture(scope="module")
+def template() -> dict[str, Any]:
+    newest_input = max((REPO / name).stat().st_mtime for name in INPUTS)
+    if not TEMPLATE.exists() or TEMPLATE.stat().st_mtime < newest_input:
+        subprocess.run(["make", "stack"], cwd=REPO, check=True, timeout=600)
+    loaded: dict[str, Any] = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def props(template: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = template["Resources"][name]["Properties"]
+    return found
+
+
+def env_names_read_by(module: Path) -> set[str]:
+    """The LOGLAKE_* names a settings module reads (string literals in its source)."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    texts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return {text for text in texts if text.startswith("LOGLAKE_")}
+
+
+# ---------------------------------------------------------------- IAM
+
+
+def test_no_iam_statement_is_broader_than_allowed(template: dict[str, Any]) -> None:
+    findings = check_template(template)
+    assert findings == [], "\n".join(map(str, findings))
+
+
+def test_the_checker_rejects_wildcards_and_open_resources() -> None:
+    # Given a role with a wildcard action, a bucket-wide resource and a "*" for an action that has
+    # resource-level permissions, and a bucket policy open to anyone
+    bad = {
+        "Resources": {
+            "Role": {
+                "Type": "AWS::IAM::Role",
+                "Properties": {
+                    "Policies": [
+                        {
+                            "PolicyName": "p",
+                            "PolicyDocument": {
+                                "Statement": [
+                                    {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::lake/*"},
+                                    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*"},
+                                    {
+                                        "Fn::If": [
+                                            "C",
+                                            {"Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": "*"},
+                                            {"Ref": "AWS::NoValue"},
+                                        ]
+                                    },
+                                    {"Effect": "Allow", "Action": "xray:PutTraceSegments", "Resource": "*"},
+                                ]
+                            },
+                        }
+                    ]
+                },
+            },
+            "Policy": {
+                "Type": "AWS::S3::BucketPolicy",
+                "Properties": {"PolicyDocument": {"Statement": [{"Effect": "Allow", "Principal": "*"}]}},
+            },
+        }
+    }
+    # When it is checked
+    problems = [str(f) for f in check_template(bad)]
+    # Then each broad grant is reported (the conditional one too), and the X-Ray statement is not
+    assert len(problems) == 4
+    assert "'s3:*' is a wildcard" in problems[0]
+    assert "matches every s3 resource" in problems[1]
+    assert "sqs:SendMessage" in problems[2]
+    assert problems[3] == "Policy: allows any principal"
+
+
+def test_every_function_has_a_role_of_its_own_that_only_lambda_assumes(template: dict[str, Any]) -> None:
+    roles = [props(template, fn)["Role"]["Fn::Sub"] for fn in FUNCTIONS]
+    assert len(set(roles)) == len(FUNCTIONS)
+    for role in roles:
+        trust = props(template, role.strip("${}").removesuffix(".Arn"))["AssumeRolePolicyDocument"]
+        principals = [s["Principal"] for s in statements(trust)]
+        assert principals == [{"Service": "lambda.amazonaws.com"}]
+
+
+def test_resource_star_is_used_only_where_aws_has_no_resource_level_permission(template: dict[str, Any]) -> None:
+    starred = {
+        action
+        for name, res in template["Resources"].items()
+        if res["Type"] == "AWS::IAM::Role"
+        for policy in res["Properties"].get("Policies", [])
+        for stmt in statements(policy["PolicyDocument"])
+        if stmt["Resource"] == "*"
+        for action in ([stmt["Action"]] if isinstance(stmt["Action"], str) else stmt["Action"])
+    }
+    assert starred and starred <= NO_RESOURCE_LEVEL
+
+
+def test_the_parser_writes_only_under_the_lake_prefix(template: dict[str, Any]) -> None:
+    policy = props(template, "ParserRole")["Policies"][0]["PolicyDocument"]
+    writes = [s for s in statements(policy) if s["Action"] == "s3:PutObject"]
+    assert [s["Resource"] for s in writes] == [{"Fn::Sub": "${LakeBucket.Arn}/${LakePrefix}*"}]
+
+
+def test_cloudwatch_logs_may_invoke_the_parser_for_this_accounts_groups_only(template: dict[str, Any]) -> None:
+    permission = props(template, "ParserSubscriptionPermission")
+    assert permission["Principal"] == "logs.amazonaws.com"
+    assert permission["FunctionName"] == {"Fn::GetAtt": ["ParserLambdaFunction", "Arn"]}
+    assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert permission["SourceArn"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+    }
+    invoke_permissions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Permission"]
+    assert all("SourceArn" in r["Properties"] for r in invoke_permissions)
+
+
+# ---------------------------------------------------------------- functions
+
+
+def test_parser_runtime_size_and_async_failure_handling(template: dict[str, Any]) -> None:
+    parser = props(template, "ParserLambdaFunction")
+    assert (parser["Runtime"], parser["Architectures"]) == ("python3.12", ["arm64"])
+    assert (parser["MemorySize"], parser["Timeout"]) == (1024, 60)
+    assert parser["ReservedConcurrentExecutions"] == 20
+    assert parser["DeadLetterConfig"] == {"TargetArn": {"Fn::GetAtt": ["ParserDeadLetterQueue", "Arn"]}}
+    invoke_config = props(template, "ParserLambdaEvConf")
+    assert (invoke_config["MaximumRetryAttempts"], invoke_config["MaximumEventAgeInSeconds"]) == (2, 21600)
+
+
+def test_dependencies_come_from_layers_and_the_package_holds_only_loglake_code(template: dict[str, Any]) -> None:
+    layers = props(template, "ParserLambdaFunction")["Layers"]
+    assert "layer:AWSLambdaPowertoolsPythonV3-python312-arm64:" in layers[0]
+    assert "layer:AWSSDKPandas-Python312-Arm64:" in layers[1]
+    assert layers[2] == {"Ref": "DepsLambdaLayer"}
+    with zipfile.ZipFile(BUILD / "loglake.zip") as code:
+        tops = {name.split("/")[0] for name in code.namelist()}
+        assert "subscription/rules.yaml" in code.namelist()
+    assert tops == {"functions", "schemas", "subscription"}
+    with zipfile.ZipFile(BUILD / "deps.zip") as deps:
+        names = deps.namelist()
+    assert any(n.startswith("python/yaml/_yaml.cpython-312-aarch64") for n in names)
+    assert any(n.startswith("python/opensearchpy/") for n in names)
+    assert not any(n.startswith("python/bin/") or n.startswith("python/boto3/") for n in names)
+
+
+def test_kinesis_mode_reports_partial_failures_and_bisects(template: dict[str, Any]) -> None:
+    mapping = template["Resources"]["ParserKinesisEventSourceMappingKinesisLogStream"]
+    assert mapping["Condition"] == "KinesisMode"
+    assert template["Resources"]["ParserKinesisLambdaFunction"]["Condition"] == "KinesisMode"
+    source = mapping["Properties"]
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BisectBatchOnFunctionError"] is True
+    assert source["MaximumBatchingWindowInSeconds"] > 0
+    assert source["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["KinesisFailureQueue", "Arn"]}
+
+
+def matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:
+    """EventBridge matching for the pattern shapes used here: value lists and nested objects."""
+    for key, expected in pattern.items():
+        if isinstance(expected, dict):
+            if not isinstance(event.get(key), dict) or not matches(expected, event[key]):
+                return False
+        elif event.get(key) not in expected:
+            return False
+    return True
+
+
+def test_the_manager_runs_on_create_log_group_and_daily(template: dict[str, Any]) -> None:
+    rules = [props(template, n) for n, r in template["Resources"].items() if r["Type"] == "AWS::Events::Rule"]
+    pattern = next(r["EventPattern"] for r in rules if "EventPattern" in r)
+    created = json.loads((REPO / "tests/events/cloudtrail_create_log_group.json").read_text(encoding="utf-8"))
+    daily = json.loads((REPO / "tests/events/scheduled_daily.json").read_text(encoding="utf-8"))
+    assert matches(pattern, created) and not matches(pattern, daily)
+    assert [r["ScheduleExpression"] for r in rules if "ScheduleExpression" in r] == ["rate(1 day)"]
+
+
+def test_function_environments_use_only_names_the_settings_read(template: dict[str, Any]) -> None:
+    parser_env = props(template, "ParserLambdaFunction")["Environment"]["Variables"]
+    manager_env = props(template, "LogGroupManagerLambdaFunction")["Environment"]["Variables"]
+    parser_reads = env_names_read_by(REPO / "functions/parser/settings.py")
+    manager_reads = env_names_read_by(REPO / "functions/log_group_manager/settings.py")
+    assert {"LOGLAKE_BUCKET", "LOGLAKE_PREFIX", "LOGLAKE_OPENSEARCH_URL"} <= set(parser_env)
+    assert {k for k in parser_env if k.startswith("LOGLAKE_")} <= parser_reads
+    assert "LOGLAKE_PARSER_ARN" in manager_env
+    assert {k for k in manager_env if k.startswith("LOGLAKE_")} <= manager_reads
+
+
+# ---------------------------------------------------------------- resources
+
+
+def test_the_lake_bucket_is_private_encrypted_tls_only_and_expires_scratch(template: dict[str, Any]) -> None:
+    bucket = props(template, "LakeBucket")
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    prefixes = {str(r.get("Prefix")) for r in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r}
+    assert prefixes == {str({"Fn::Sub": "${LakePrefix}failed/"}), "athena-results/"}
+    deny = next(statements(props(template, "LakeBucketPolicy")["PolicyDocument"]))
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_the_glue_table_is_the_one_rendered_from_the_schema(template: dict[str, Any]) -> None:
+    table = props(template, "EventsTable")
+    assert table["DatabaseName"] == {"Ref": "GlueDatabase"}
+    assert table["TableInput"] == glue_table_input(EVENTS)
+
+
+def test_athena_workgroup_engine_v3_with_a_scan_limit(template: dict[str, Any]) -> None:
+    config = props(template, "AthenaWorkGroup")["WorkGroupConfiguration"]
+    assert config["EngineVersion"]["SelectedEngineVersion"] == "Athena engine version 3"
+    assert config["EnforceWorkGroupConfiguration"] is True
+    assert config["BytesScannedCutoffPerQuery"] > 0
+    assert config["ResultConfiguration"]["OutputLocation"] == {"Fn::Sub": "s3://${LakeBucket}/athena-results/"}
+
+
+def test_loglakes_own_log_groups_expire(template: dict[str, Any]) -> None:
+    groups = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::Logs::LogGroup"]
+    assert len(groups) == len(FUNCTIONS)
+    assert all(g["RetentionInDays"] > 0 for g in groups)
+
+
+# ---------------------------------------------------------------- alarms
+
+
+def alarms(template: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    found = {}
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::CloudWatch::Alarm":
+            alarm = resource["Properties"]
+            found[(alarm["Namespace"], alarm["MetricName"])] = alarm
+    return found
+
+
+def test_alarms_watch_what_the_seed_says_to_watch(template: dict[str, Any]) -> None:
+    watched = set(alarms(template))
+    assert {
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("AWS/Lambda", "DeadLetterErrors"),
+        ("AWS/Lambda", "IteratorAge"),
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+        ("loglake", "OpenSearchFailedDocs"),
+        ("loglake", METRIC_NAMES["failed"]),
+    } <= watched
+
+
+def test_emf_alarms_name_metrics_the_functions_emit(template: dict[str, Any]) -> None:
+    handler = (REPO / "functions/parser/handler.py").read_text(encoding="utf-8")
+    for (namespace, metric), alarm in alarms(template).items():
+        if namespace != "loglake":
+            continue
+        service = alarm["Dimensions"][0]
+        assert service["Name"] == "service"
+        if service["Value"] == "parser":
+            assert f'name="{metric}"' in handler
+        else:
+            assert service["Value"] == "log-group-manager"
+            assert metric in {*METRIC_NAMES.values(), "RulesInvalid"}
+
+
+def test_alarms_notify_the_topic_parameter_when_one_is_given(template: dict[str, Any]) -> None:
+    for alarm in alarms(template).values():
+        actions = copy.deepcopy(alarm["AlarmActions"])
+        assert actions["Fn::If"][0] == "HasAlarmTopic"
+        assert list(branches(actions)) == [[{"Ref": "AlarmTopicArn"}]]
