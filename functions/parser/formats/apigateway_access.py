@@ -20,21 +20,25 @@ A line with neither a request id nor a method and status is not an access log: p
 
 from __future__ import annotations
 
-import ipaddress
 import json
-import math
-import re
 from collections.abc import Callable
 from json.encoder import encode_basestring as _quote
-from typing import Any, TypeGuard, TypeVar
+from typing import Any, TypeVar
 
 from functions.parser.formats.apigateway_access_text import CSV_MIN_COMMAS, clf_values, csv_values, xml_values
+from functions.parser.formats.apigateway_values import EMPTY as _EMPTY
+from functions.parser.formats.apigateway_values import error_text as _error_text
+from functions.parser.formats.apigateway_values import ip_or_none
+from functions.parser.formats.apigateway_values import length as _length
+from functions.parser.formats.apigateway_values import method as _method
+from functions.parser.formats.apigateway_values import millis as _millis
+from functions.parser.formats.apigateway_values import status as _status
+from functions.parser.formats.apigateway_values import text as _text
 from functions.parser.formats.base import Format, Row
-from functions.parser.formats.fields import request_id_or_none, to_float, to_int, trace_id_from_header
+from functions.parser.formats.fields import request_id_or_none, trace_id_from_header
 
 _T = TypeVar("_T")
 
-_EMPTY = frozenset({"", "-"})
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE", "ANY"})
 
 # Column ← the keys it is read from, first present and valid wins. A dotted name also matches a
@@ -57,65 +61,6 @@ _ERROR = (*_GATEWAY_ERROR, "integrationErrorMessage", "integration.error")
 
 _ACCESS_KEYS = frozenset({"httpMethod", "http_method", *_ROUTE})
 _APP_LOG_KEYS = frozenset({"level", "levelname", "log_level", "logLevel", "severity"})
-
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-# A dotted quad already in canonical form (no leading zeros): ipaddress would return it unchanged.
-_CANONICAL_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
-
-
-# --- value converters: each returns None for an empty or invalid value --------------------------
-
-
-def _text(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = value.strip()
-    return None if value in _EMPTY else value
-
-
-def _error_text(value: object) -> str | None:
-    """`$context.error.messageString` arrives quoted; strip the quotes."""
-    text = _text(value)
-    return _text(text.strip('"')) if text else None
-
-
-def _method(value: object) -> str | None:
-    text = _text(value)
-    return text.upper() if text else None
-
-
-def _is_digits(value: object) -> TypeGuard[str]:
-    """An ASCII digit string, which `int`/`float` read exactly like `to_int`/`to_float` do (fast path)."""
-    return type(value) is str and value.isascii() and value.isdigit()
-
-
-def _status(value: object) -> int | None:
-    number = int(value) if _is_digits(value) and len(value) == 3 else to_int(value)
-    return number if number is not None and 100 <= number <= 599 else None
-
-
-def _millis(value: object) -> float | None:
-    number = float(value) if _is_digits(value) else to_float(value)
-    return number if number is not None and math.isfinite(number) and number >= 0 else None
-
-
-def _length(value: object) -> int | None:
-    number = int(value) if _is_digits(value) and len(value) <= 15 else to_int(value)
-    return number if number is not None and number >= 0 else None
-
-
-def ip_or_none(value: object) -> str | None:
-    """A valid IPv4/IPv6 address in canonical form; anything else (including zone ids) is None."""
-    text = _text(value)
-    if text is None or "%" in text:
-        return None
-    if _CANONICAL_IPV4.fullmatch(text):
-        return text
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None
-
 
 # --- the shared row builder ----------------------------------------------------------------------
 
@@ -157,10 +102,11 @@ _DETAILS = _columns(
 # Where a column's value is: (alias, None, "") for a key of the line, (alias, head, tail) for a
 # dotted alias read from the nested object `head`.
 _Source = tuple[str, str | None, str]
-# A column to fill: (row position, its sources, the key when that is its only source, converter).
-_Step = tuple[int, tuple[_Source, ...], str | None, _Converter]
-# The steps of the heads and of the details, for the columns the line has a source for.
-_Plan = tuple[tuple[_Step, ...], tuple[_Step, ...]]
+# A column to fill: (row position, its first source when that is a key, its other sources, converter).
+_Step = tuple[int, str | None, tuple[_Source, ...], _Converter]
+# The steps of the heads and of the details (for the columns the line has a source for), the steps'
+# first keys, and the line's other keys in order: the attributes when every first key is taken.
+_Plan = tuple[tuple[_Step, ...], tuple[_Step, ...], frozenset[str], tuple[str, ...]]
 # Lines of one log format share their keys, so the aliases are resolved once per key tuple.
 _PLANS: dict[tuple[Any, ...], _Plan] = {}
 _MAX_PLANS = 1024
@@ -183,25 +129,27 @@ def _steps(keys: dict[str, Any], columns: tuple[tuple[int, tuple[str, ...], _Con
     for at, names, convert in columns:
         sources = _sources(keys, names)
         if sources:
-            only_key = sources[0][0] if len(sources) == 1 and sources[0][1] is None else None
-            steps.append((at, sources, only_key, convert))
+            if sources[0][1] is None:  # the first source is a key: read it without a loop
+                steps.append((at, sources[0][0], sources[1:], convert))
+            else:
+                steps.append((at, None, sources, convert))
     return tuple(steps)
 
 
-def _plan(values: dict[str, Any]) -> _Plan:
-    keys = tuple(values)
-    plan = _PLANS.get(keys)
-    if plan is None:
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.clear()
-        plan = _PLANS[keys] = _steps(values, _HEADS), _steps(values, _DETAILS)
+def _new_plan(values: dict[str, Any]) -> _Plan:
+    """The plan of a key tuple not seen yet (`_row` looks the known ones up itself)."""
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    heads, details = _steps(values, _HEADS), _steps(values, _DETAILS)
+    first = frozenset(key for _, key, _, _ in (*heads, *details) if key is not None)
+    plan = _PLANS[tuple(values)] = heads, details, first, tuple(k for k in values if k not in first)
     return plan
 
 
 def _take(
-    values: dict[str, Any], sources: tuple[_Source, ...], used: set[str], convert: Callable[[Any], _T | None]
+    values: dict[str, Any], sources: tuple[_Source, ...], moved: list[str], convert: Callable[[Any], _T | None]
 ) -> _T | None:
-    """The first alias whose value converts; its key is marked used so `attributes` skips it."""
+    """The first alias whose value converts; it joins `moved` (it is not a first key, see `_fill`)."""
     for name, head, tail in sources:
         if head is None:
             value = values[name]
@@ -211,18 +159,22 @@ def _take(
         if value is not None:
             result = convert(value)
             if result is not None:
-                used.add(name)
+                moved.append(name)
                 return result
     return None
 
 
-def _fill(row: list[Any], values: dict[str, Any], steps: tuple[_Step, ...], used: set[str]) -> None:
-    for at, sources, key, convert in steps:
-        if key is None:
-            row[at] = _take(values, sources, used, convert)
-        elif (value := values[key]) is not None and (result := convert(value)) is not None:
-            used.add(key)
-            row[at] = result
+def _fill(row: list[Any], values: dict[str, Any], steps: tuple[_Step, ...], moved: list[str]) -> None:
+    """Fill the steps' columns. The plan takes each step's first key for granted: `moved` collects the
+    exceptions, first keys not taken and other aliases taken. (A converter returns None for None.)"""
+    for at, key, sources, convert in steps:
+        if key is not None:
+            if (result := convert(values[key])) is not None:
+                row[at] = result
+                continue
+            moved.append(key)
+        if sources:
+            row[at] = _take(values, sources, moved, convert)
 
 
 def _split_route(route: str | None) -> tuple[str | None, str | None]:
@@ -235,48 +187,48 @@ def _split_route(route: str | None) -> tuple[str | None, str | None]:
     return None, route
 
 
-def _level(status: int | None) -> str:
-    if status is not None and status >= 500:
-        return "ERROR"
-    if status is not None and status >= 400:
-        return "WARN"
-    return "INFO"
-
-
 def _summary(method: str | None, route: str | None, status: int | None) -> str | None:
-    if method is not None and route is not None and status is not None:
-        return f"{method} {route} {status}"
+    """`<method> <route> <status>` without the missing parts (`_row` writes the full one itself)."""
     return " ".join(str(part) for part in (method, route, status) if part is not None) or None
 
 
-def _attributes(values: dict[str, Any], used: set[str]) -> str | None:
-    """The keys no column took, minus empty values, as `fields.attributes_json` writes them."""
-    rest = {
-        k: v
-        for k, v in values.items()
-        if v is not None and k not in used and not (isinstance(v, str) and v.strip() in _EMPTY)
-    }
-    if not rest:
-        return None
+def _attributes(values: dict[str, Any], keys: tuple[str, ...] | list[str]) -> str | None:
+    """`keys` (those no column took) minus empty values, as `fields.attributes_json` writes them."""
+    kept: list[str] = []
     try:  # all strings, the usual case: what json.dumps writes for them, without building an encoder
-        return "{" + ",".join([f"{_quote(k)}:{_quote(v)}" for k, v in rest.items()]) + "}"
+        for k in keys:
+            v = values[k]
+            if v is not None and not (isinstance(v, str) and v.strip() in _EMPTY):
+                kept.append(f"{_quote(k)}:{_quote(v)}")
     except TypeError:  # a number, a nested object...
+        rest = {k: v for k in keys if (v := values[k]) is not None and not (isinstance(v, str) and v.strip() in _EMPTY)}
         return json.dumps(rest, ensure_ascii=False, separators=(",", ":"), default=str)
+    return f"{{{','.join(kept)}}}" if kept else None
 
 
 def _row(values: dict[str, Any]) -> Row | None:
-    heads, details = _plan(values)
-    used: set[str] = set()
+    heads, details, first, others = _PLANS.get(tuple(values)) or _new_plan(values)
+    moved: list[str] = []
     row: list[Any] = ["access", "apigateway", *_NO_VALUES]
-    _fill(row, values, heads, used)
-    route_method, route = _split_route(row[_ROUTE_AT])
+    _fill(row, values, heads, moved)
+    route = row[_ROUTE_AT]
+    route_method, route = _split_route(route) if route is not None and " " in route else (None, route)
     method = row[_METHOD_AT] or route_method
     status = row[_STATUS_AT]
     if row[_ID_AT] is None and (method is None or status is None):
         return None
-    row[_LEVEL_AT : _ROUTE_AT + 1] = _level(status), _summary(method, route, status), method, route
-    _fill(row, values, details, used)
-    row[-1] = _attributes(values, used)
+    row[_LEVEL_AT] = "INFO" if status is None or status < 400 else "WARN" if status < 500 else "ERROR"
+    if method is not None and route is not None and status is not None:
+        row[_MESSAGE_AT] = f"{method} {route} {status}"
+    else:
+        row[_MESSAGE_AT] = _summary(method, route, status)
+    row[_METHOD_AT] = method
+    row[_ROUTE_AT] = route
+    _fill(row, values, details, moved)
+    if moved:  # the keys taken are the first keys, give or take the moved ones
+        taken = first.symmetric_difference(moved)
+        others = tuple(k for k in values if k not in taken)
+    row[-1] = _attributes(values, others)
     return tuple(row)
 
 

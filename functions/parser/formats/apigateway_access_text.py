@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_STATUS_TOKEN = re.compile(r"^(?:\d{3}|-)$")
+
+def _is_status_token(token: str) -> bool:
+    r"""`^(?:\d{3}|-)$` on a stripped token: `\d` is any Unicode Nd digit, as `isdecimal` reads them."""
+    return token == "-" or (len(token) == 3 and token.isdecimal())
+
 
 # [extendedRequestId] ip caller user [time]"request" status length requestId [extendedRequestId]
 _CLF = re.compile(r'^(?:(\S+) )?(\S+) (\S+) (\S+) \[([^\]]*)\] ?"([^"]*)" (\S+) (\S+) (\S+)(?: (\S+))?$')
@@ -20,6 +24,8 @@ _CLF = re.compile(r'^(?:(\S+) )?(\S+) (\S+) (\S+) \[([^\]]*)\] ?"([^"]*)" (\S+) 
 def _split_request(request: str) -> tuple[str | None, str | None, str | None]:
     """`GET /items HTTP/1.1` → (GET, /items, HTTP/1.1); HTTP APIs quote the route key in the middle."""
     parts = request.split()
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
     if not parts:
         return None, None, None
     if len(parts) < 3:
@@ -32,7 +38,7 @@ def clf_values(line: str) -> dict[str, Any] | None:
     if not match:
         return None
     lead_id, ip, caller, user, time, request, status, length, request_id, tail_id = match.groups()
-    if not _STATUS_TOKEN.match(status):
+    if not _is_status_token(status):
         return None
     method, route, protocol = _split_request(request)
     return {
@@ -72,7 +78,7 @@ def csv_values(line: str) -> dict[str, Any] | None:
     if layout is None:
         return None
     values = dict(zip(layout, map(str.strip, cells), strict=True))
-    return values if _STATUS_TOKEN.match(values["status"]) else None
+    return values if _is_status_token(values["status"]) else None
 
 
 _XML = re.compile(r'^<request id="([^"]*)">(.*)</request>$', re.DOTALL)
@@ -83,6 +89,7 @@ def xml_values(line: str) -> dict[str, Any] | None:
     match = _XML.match(line.strip()) if isinstance(line, str) else None
     if not match:
         return None
-    values: dict[str, Any] = {"requestId": match.group(1)}
-    values.update(_XML_ELEMENT.findall(match.group(2)))
+    request_id, body = match.groups()
+    values: dict[str, Any] = {"requestId": request_id}
+    values.update(_XML_ELEMENT.findall(body))
     return values

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from functions.parser.formats import apigateway_access
 from functions.parser.formats.apigateway_access import (
     ACCESS_CLF,
     ACCESS_CSV,
@@ -23,6 +25,7 @@ from functions.parser.formats.apigateway_access import (
     text_format_for,
 )
 from functions.parser.formats.base import Format, Row
+from functions.parser.formats.fields import to_float, to_int
 from schemas.events import EVENTS
 
 CLF_LINE = (
@@ -570,3 +573,59 @@ def test_text_format_for_declines_json_and_foreign_lines(line: str) -> None:
 )
 def test_ip_or_none_accepts_only_addresses(value: object, expected: str | None) -> None:
     assert ip_or_none(value) == expected
+
+
+def test_no_key_is_an_alias_of_two_columns() -> None:
+    # Given the aliases every column is read from
+    aliases = [name for _, names, _ in (*apigateway_access._HEADS, *apigateway_access._DETAILS) for name in names]
+    # Then each key feeds one column only (the row builder relies on it to tell which keys were taken)
+    assert len(aliases) == len(set(aliases))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("0.0.0.0", "0.0.0.0"),
+        ("255.255.255.255", "255.255.255.255"),
+        ("256.1.1.1", None),
+        ("01.2.3.4", None),
+        ("1.2.3", None),
+        ("1.2.3.4.5", None),
+        ("1.2.3.4\n", "1.2.3.4"),
+        ("\u0661.2.3.4", None),
+        ("::ffff:1.2.3.4", "::ffff:102:304"),
+    ],
+)
+def test_ip_or_none_fast_ipv4_path_matches_ipaddress(value: str, expected: str | None) -> None:
+    # Given dotted quads the fast path accepts or must leave to ipaddress
+    # Then the result is what ipaddress gives: canonical form, or None when invalid
+    assert ip_or_none(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("status", "length", "latency"),
+    [("200", "0", "7"), (" 201 ", "007", "2e1"), ("099", "12345678901234567890", "1" * 400), ("2_00", "-1", "١٢")],
+)
+def test_numeric_fast_paths_read_like_to_int_and_to_float(status: str, length: str, latency: str) -> None:
+    # Given numeric strings the digit fast paths take or leave to to_int/to_float
+    obj = {"requestId": "a", "status": status, "responseLength": length, "responseLatency": latency}
+    # When the line is parsed
+    cols = columns(parse_json(obj))
+    # Then the columns are what to_int/to_float make of them, range checks included
+    number, size, millis = to_int(status), to_int(length), to_float(latency)
+    assert cols["status_code"] == (number if number is not None and 100 <= number <= 599 else None)
+    assert cols["response_length"] == (size if size is not None and size >= 0 else None)
+    assert cols["latency_ms"] == (millis if millis is not None and millis != float("inf") else None)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *("::", "::1", "1::", "2001:db8::1", "2001:db8:0:0:1::1", "1:0:0:2::3", "1::2:0:0:3", "1:0:0:2:0:0:3:4"),
+        *("a:b:c:d:e:f:0:0", "a:b:c:d:e:f::", "1:2:3:4:5:6:7::", "0:0:1::", "2001:0db8::1", "::ffff:102:304"),
+    ],
+)
+def test_ip_or_none_ipv6_is_written_as_ipaddress_writes_it(value: str) -> None:
+    # Given IPv6 addresses in canonical form or not (a zero run left uncompressed, leading zeros...)
+    # Then the fast path and ipaddress agree on the canonical form
+    assert ip_or_none(value) == str(ipaddress.ip_address(value))
