@@ -1,7 +1,10 @@
 """Ingest benchmark: events/s through decode → parse → normalize → Parquet bytes, handler import time,
 and peak memory for one 10k-event payload. Prints figures; asserts nothing (speed is not a test).
 
-    .venv/bin/python bench/ingest.py [--events 100000] [--batch-sizes 100,500,2000,10000]
+    .venv/bin/python bench/ingest.py [--events 100000] [--batch-sizes 100,500,2000,10000] [--redact aws_keys]
+
+`--redact` names the redaction rules applied after normalize (default: aws_keys, the parser's default;
+`none` for none; `all` for every built-in), timed as their own stage.
 
 Everything runs in this one process on one core (no threads of ours); Parquet is encoded to memory,
 so storage latency is not part of the figure.
@@ -23,6 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from functions.parser.decode import decode_awslogs  # noqa: E402
 from functions.parser.normalize import BatchContext, normalize  # noqa: E402
+from functions.parser.redact import BUILTINS, Redactor  # noqa: E402
 from functions.sinks.s3_parquet import encode_parquet, split_by_hour  # noqa: E402
 from loglake.synth import generate  # noqa: E402
 
@@ -38,9 +42,9 @@ def workload(events: int, batch: int) -> list[dict[str, object]]:
     return dataset.deliveries
 
 
-def run_once(deliveries: list[dict[str, object]]) -> tuple[int, int, float, dict[str, float]]:
+def run_once(deliveries: list[dict[str, object]], redactor: Redactor) -> tuple[int, int, float, dict[str, float]]:
     """(events, Parquet bytes, seconds, seconds per stage) for one pass over the deliveries."""
-    stages = {"decode": 0.0, "parse+normalize": 0.0, "parquet": 0.0}
+    stages = {"decode": 0.0, "parse+normalize": 0.0, "redact": 0.0, "parquet": 0.0}
     events = size = 0
     started = time.perf_counter()
     for delivery in deliveries:
@@ -51,26 +55,30 @@ def run_once(deliveries: list[dict[str, object]]) -> tuple[int, int, float, dict
         if batch is None:
             continue
         table = normalize(batch, BatchContext("bench", 0)).table
+        tr = time.perf_counter()
+        stages["parse+normalize"] += tr - t1
+        table, _ = redactor.apply(table)
         t2 = time.perf_counter()
-        stages["parse+normalize"] += t2 - t1
+        stages["redact"] += t2 - tr
         size += sum(len(encode_parquet(part)) for _, part in split_by_hour(table))
         stages["parquet"] += time.perf_counter() - t2
         events += len(batch)
     return events, size, time.perf_counter() - started, stages
 
 
-def throughput(events: int, batch_sizes: list[int], repeats: int) -> None:
-    print(f"## throughput (one core, {repeats} runs each, best run shown)")
-    header = ("max batch", "payloads", "events", "events/s", "decode", "parse+norm", "parquet", "MB")
-    print(" ".join(f"{h:>{w}}" for h, w in zip(header, (10, 9, 8, 10, 8, 11, 8, 6), strict=True)))
+def throughput(events: int, batch_sizes: list[int], repeats: int, redactor: Redactor) -> None:
+    rules = ", ".join(r.name for r in redactor.rules) or "none"
+    print(f"## throughput (one core, {repeats} runs each, best run shown; redaction: {rules})")
+    header = ("max batch", "payloads", "events", "events/s", "decode", "parse+norm", "redact", "parquet", "MB")
+    print(" ".join(f"{h:>{w}}" for h, w in zip(header, (10, 9, 8, 10, 8, 11, 7, 8, 6), strict=True)))
     for batch in batch_sizes:
         deliveries = workload(events, batch)
-        runs = [run_once(deliveries) for _ in range(repeats)]
+        runs = [run_once(deliveries, redactor) for _ in range(repeats)]
         n, size, seconds, stages = min(runs, key=lambda r: r[2])
         share = {k: f"{100 * v / seconds:.0f}%" for k, v in stages.items()}
         print(
             f"{batch:>10} {len(deliveries):>9} {n:>8} {n / seconds:>10,.0f} {share['decode']:>8} "
-            f"{share['parse+normalize']:>11} {share['parquet']:>8} {size / 1e6:>6.1f}"
+            f"{share['parse+normalize']:>11} {share['redact']:>7} {share['parquet']:>8} {size / 1e6:>6.1f}"
         )
 
 
@@ -142,8 +150,10 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--batch-sizes", default="100,500,2000,10000")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--redact", default="aws_keys", help="comma-separated rules, 'none' or 'all'")
     args = parser.parse_args()
-    throughput(args.events, [int(b) for b in args.batch_sizes.split(",")], args.repeats)
+    names = list(BUILTINS) if args.redact == "all" else [n for n in args.redact.split(",") if n not in ("", "none")]
+    throughput(args.events, [int(b) for b in args.batch_sizes.split(",")], args.repeats, Redactor.build(names))
     import_time(5)
     peak_memory(10_000)
     return 0

@@ -1,4 +1,4 @@
-"""`loglake athena setup`: the database, the `events` table (partition projection), the views and the
+"""`loglake athena setup`: the database, the lake's tables (partition projection), the views (`events` first) and the
 saved questions as named queries. Every step is idempotent: run it again after pulling new views.
 """
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from loglake.athena import Athena
 from loglake.questions import Question
 from loglake.views import View
-from schemas.events import EVENTS
 from schemas.glue import glue_ddl
+from schemas.lake import EVENT_COMMITS, EVENT_OBJECTS
 
 NAMED_QUERY_PREFIX = "loglake_"
 _DESCRIPTION_LIMIT = 1024  # Athena's limit on a named query's description
@@ -46,11 +46,13 @@ def check_inputs(database: str, location: str) -> None:
 def statements(database: str, location: str, views: list[View], *, recreate_table: bool = False) -> list[Statement]:
     """The DDL of a setup, in the order it must run (views after the views they read)."""
     check_inputs(database, location)
-    table = glue_ddl(EVENTS, database, location).strip().rstrip(";")
+    commits = location.rstrip("/").rsplit("/", 1)[0] + f"/{EVENT_COMMITS.folder}/"
+    tables = [(EVENT_OBJECTS, location), (EVENT_COMMITS, commits)]
     out = [Statement(f"database {database}", f"CREATE DATABASE IF NOT EXISTS `{database}`", in_database=False)]
-    if recreate_table:  # an external table: dropping it leaves the Parquet files alone
-        out.append(Statement(f"drop table {EVENTS.name}", f"DROP TABLE IF EXISTS `{database}`.`{EVENTS.name}`"))
-    out.append(Statement(f"table {EVENTS.name}", table))
+    for table, where in tables:
+        if recreate_table:  # an external table: dropping it leaves the Parquet files alone
+            out.append(Statement(f"drop table {table.name}", f"DROP TABLE IF EXISTS `{database}`.`{table.name}`"))
+        out.append(Statement(f"table {table.name}", glue_ddl(table, database, where).strip().rstrip(";")))
     out.extend(Statement(f"view {view.name}", view.sql) for view in views)
     return out
 

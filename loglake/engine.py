@@ -13,15 +13,18 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlglot
 from sqlglot import exp
 
-from functions.sinks.s3_parquet import TABLE
+from functions.compactor.visibility import is_live
 from schemas.arrow import arrow_schema, arrow_type
 from schemas.events import EVENTS
+from schemas.lake import ADDED, EVENT_COMMITS, EVENT_OBJECTS, REMOVED
 
 REPO = Path(__file__).resolve().parent.parent
 VIEWS_DIR = REPO / "infra" / "athena" / "views"
+_ATTEMPTS = 3
 
 
 class QueryError(RuntimeError):
@@ -84,11 +87,50 @@ class Result:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
 
 
-def _empty_events() -> pa.Table:
-    schema = arrow_schema(EVENTS)
+def _with_partitions(schema: pa.Schema) -> pa.Schema:
     for part in EVENTS.partitions:
         schema = schema.append(pa.field(part.name, arrow_type(part.kind)))
-    return schema.empty_table()
+    return schema
+
+
+def _empty_events() -> pa.Table:
+    return _with_partitions(arrow_schema(EVENTS)).append(pa.field("filename", pa.string())).empty_table()
+
+
+def _read_commit(path: Path) -> pa.Table:
+    table = pq.read_table(path, partitioning=None)
+    dt, hour = path.parent.parent.name.removeprefix("dt="), int(path.parent.name.removeprefix("hour="))
+    table = table.append_column("dt", pa.array([dt] * table.num_rows, pa.string()))
+    return table.append_column("hour", pa.array([hour] * table.num_rows, pa.int32()))
+
+
+def lake_tables(lake: Path) -> tuple[pa.Table, list[Path]]:
+    """The commit records, read first, and then the list of data objects.
+
+    The order matters when the compactor runs meanwhile: every output a commit read here adds was
+    written before that commit, so the listing that follows includes it (functions/compactor/compact.py).
+    """
+    paths = sorted((lake / EVENT_COMMITS.folder).glob("dt=*/hour=*/*.parquet"))
+    schema = _with_partitions(arrow_schema(EVENT_COMMITS))
+    commits = pa.concat_tables(
+        [_read_commit(p).select(schema.names).cast(schema) for p in paths] or [schema.empty_table()]
+    )
+    return commits, sorted((lake / EVENT_OBJECTS.folder).glob("dt=*/hour=*/*.parquet"))
+
+
+def live_paths(lake: Path) -> list[Path]:
+    """The data objects the `events` view shows (the same rule in Python: functions/compactor/visibility.py)."""
+    commits, files = lake_tables(lake)
+    changes: dict[tuple[str, int, str], set[str]] = {}
+    for row in commits.select(["dt", "hour", "change", "file"]).to_pylist():
+        changes.setdefault((row["dt"], row["hour"], row["change"]), set()).add(row["file"])
+    live = []
+    for path in files:
+        dt, hour = path.parent.parent.name.removeprefix("dt="), int(path.parent.name.removeprefix("hour="))
+        added = frozenset(changes.get((dt, hour, ADDED), ()))
+        if is_live(path.name, added, frozenset(changes.get((dt, hour, REMOVED), ()))):
+            live.append(path)
+    return live
 
 
 class LocalEngine:
@@ -102,15 +144,22 @@ class LocalEngine:
         self._define_views(view_files(views_dir))
 
     def _define_events(self) -> None:
-        files = sorted((self.lake / TABLE).glob("dt=*/hour=*/*.parquet"))
+        """`events_commits`, then `events_objects` (listed after the commits were read; see `lake_tables`)."""
+        commits, files = lake_tables(self.lake)
+        self.con.register("_events_commits", commits)
+        self.con.execute(f"CREATE OR REPLACE VIEW {EVENT_COMMITS.name} AS SELECT * FROM _events_commits")
         if not files:
             self.con.register("_events_empty", _empty_events())
-            self.con.execute(f"CREATE VIEW {TABLE} AS SELECT * FROM _events_empty")
-            return
-        pattern = str(self.lake / TABLE / "dt=*" / "hour=*" / "*.parquet").replace("'", "''")
+            source = "_events_empty"
+        else:
+            listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+            source = (
+                f"read_parquet([{listed}], hive_partitioning = true, "
+                "hive_types = {'dt': 'VARCHAR', 'hour': 'INTEGER'}, union_by_name = true, filename = true)"
+            )
         self.con.execute(
-            f"CREATE VIEW {TABLE} AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "
-            "hive_types = {'dt': 'VARCHAR', 'hour': 'INTEGER'}, union_by_name = true)"
+            f'CREATE OR REPLACE VIEW {EVENT_OBJECTS.name} AS SELECT * EXCLUDE (filename), filename AS "$path" '
+            f"FROM {source}"
         )
 
     def _define_views(self, files: list[Path]) -> None:
@@ -132,9 +181,16 @@ class LocalEngine:
         return frozenset(name for name, data_type in rows if data_type in _INT_TYPES)
 
     def query(self, sql: str) -> Result:
-        try:
-            cursor = self.con.execute(to_duckdb(sql, self._int_columns()))
-        except duckdb.Error as exc:
-            raise QueryError(str(exc)) from exc
+        statement = to_duckdb(sql, self._int_columns())
+        for attempt in range(_ATTEMPTS):
+            try:
+                cursor = self.con.execute(statement)
+                break
+            except duckdb.IOException as exc:  # an object the compactor deleted since the listing: list again
+                if attempt == _ATTEMPTS - 1:
+                    raise QueryError(str(exc)) from exc
+                self._define_events()
+            except duckdb.Error as exc:
+                raise QueryError(str(exc)) from exc
         columns = [d[0] for d in cursor.description or []]
         return Result(columns, cursor.fetchall())

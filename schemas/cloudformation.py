@@ -29,7 +29,7 @@ def _comment(doc: str) -> str:
 
 
 def table_location(table: Table, base: str = LOCATION) -> str:
-    return f"{base}{table.name}/"
+    return f"{base}{table.folder}/"
 
 
 def table_parameters(table: Table, base: str = LOCATION) -> dict[str, Any]:

@@ -43,6 +43,11 @@ class Table:
     columns: tuple[Column, ...]
     partitions: tuple[Partition, ...]
     time_column: str
+    directory: str = ""  # the folder under the lake prefix holding its objects (default: the table's name)
+
+    @property
+    def folder(self) -> str:
+        return self.directory or self.name
 
     def column(self, name: str) -> Column:
         for col in self.columns:

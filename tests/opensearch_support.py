@@ -7,9 +7,13 @@ the reason — nothing is skipped. Each test gets its own index prefix, so tests
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
+import struct
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -108,6 +112,12 @@ class FaultProxy:
     upstream: str
     bulk_failures: int = 0
     status: int = 429
+    # How a failing bulk request fails: "status" (answered with `status`), "reset" (the connection is
+    # reset, no answer), "slow" (forwarded after `slow_s`: the client times out, the node still indexes),
+    # "partial" (every other document is rejected in the bulk answer with `item_status`, the rest indexed)
+    mode: str = "status"
+    slow_s: float = 1.0
+    item_status: int = 429
     bulk_calls: int = 0
     ism: dict[str, dict[str, Any]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -142,16 +152,46 @@ class FaultProxy:
                     self._answer(status, json.dumps(answer).encode(), "application/json")
                     return
                 if "/_bulk" in self.path and proxy.take_failure():
-                    payload = b'{"error":{"type":"es_rejected_execution_exception","reason":"simulated"},"status":%d}'
-                    self._answer(proxy.status, payload % proxy.status, "application/json")
-                    return
+                    if proxy.mode == "reset":
+                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        self.close_connection = True
+                        return
+                    if proxy.mode == "slow":
+                        time.sleep(proxy.slow_s)
+                    elif proxy.mode == "partial":
+                        self._partial(body)
+                        return
+                    else:
+                        payload = b'{"error":{"type":"es_rejected_execution_exception","reason":"x"},"status":%d}'
+                        self._answer(proxy.status, payload % proxy.status, "application/json")
+                        return
+                self._forward(body)
+
+            def _forward(self, body: bytes) -> tuple[int, bytes]:
                 target = urlsplit(proxy.upstream)
                 connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=60)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
                 connection.request(self.command, self.path, body=body or None, headers=headers)
                 response = connection.getresponse()
-                self._answer(response.status, response.read(), response.getheader("Content-Type", "application/json"))
+                status, answer = response.status, response.read()
+                if not getattr(self, "rewriting", False):
+                    with contextlib.suppress(OSError):  # the client may have given up already ("slow")
+                        self._answer(status, answer, response.getheader("Content-Type", "application/json"))
                 connection.close()
+                return status, answer
+
+            def _partial(self, body: bytes) -> None:
+                """Forward every other document; answer for all, the others rejected with `item_status`."""
+                lines = body.decode().splitlines()
+                pairs = [lines[i : i + 2] for i in range(0, len(lines), 2)]
+                kept = [p for n, p in enumerate(pairs) if n % 2 == 0]
+                self.rewriting = True  # the forwarded answer is ours to rewrite, not the client's
+                _, answer = self._forward(("\n".join(line for p in kept for line in p) + "\n").encode())
+                self.rewriting = False
+                upstream = iter(json.loads(answer).get("items", []))
+                rejected = {"status": proxy.item_status, "error": {"type": "simulated_rejection", "reason": "x"}}
+                items = [next(upstream) if n % 2 == 0 else {"index": rejected} for n in range(len(pairs))]
+                self._answer(200, json.dumps({"errors": True, "items": items}).encode(), "application/json")
 
             def _answer(self, status: int, payload: bytes, content_type: str) -> None:
                 self.send_response(status)

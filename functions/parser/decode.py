@@ -67,6 +67,16 @@ def _require(payload: Mapping[str, Any], key: str, kind: type) -> Any:
     return value
 
 
+def storable(texts: list[str]) -> list[str]:
+    """Parquet and OpenSearch take UTF-8 only. A lone surrogate (a JSON `\\udXXX` escape without its pair)
+    has no UTF-8 form: it is kept as the text of its escape, so nothing is dropped and nothing crashes."""
+    try:
+        "".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        return [t.encode("utf-8", "backslashreplace").decode("utf-8") for t in texts]
+    return texts
+
+
 def _columns(events: list[Any]) -> tuple[list[str], list[int], list[str]]:
     try:
         ids = [e["id"] for e in events]
@@ -78,7 +88,7 @@ def _columns(events: list[Any]) -> tuple[list[str], list[int], list[str]]:
         raise DecodeError("a log event timestamp is not an integer (epoch milliseconds)")
     if not all(type(i) is str for i in ids) or not all(type(m) is str for m in messages):
         raise DecodeError("a log event id or message is not a string")
-    return ids, timestamps, messages
+    return storable(ids), timestamps, storable(messages)
 
 
 def batch_from_json(raw: bytes) -> LogBatch | None:
@@ -87,6 +97,8 @@ def batch_from_json(raw: bytes) -> LogBatch | None:
         payload = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise DecodeError(f"payload is not valid JSON: {exc}") from exc
+    except RecursionError as exc:  # nesting deeper than the interpreter's stack: not a log payload
+        raise DecodeError("payload JSON is nested too deeply") from exc
     if not isinstance(payload, dict):
         raise DecodeError("payload is not a JSON object")
     message_type = payload.get("messageType")
@@ -97,12 +109,13 @@ def batch_from_json(raw: bytes) -> LogBatch | None:
     ids, timestamps, messages = _columns(_require(payload, "logEvents", list))
     filters = payload.get("subscriptionFilters") or []
     policy_level = payload.get("policyLevel")
+    owner, group, stream = storable([_require(payload, k, str) for k in ("owner", "logGroup", "logStream")])
     return LogBatch(
-        owner=str(_require(payload, "owner", str)),
-        log_group=str(_require(payload, "logGroup", str)),
-        log_stream=str(_require(payload, "logStream", str)),
-        subscription_filters=tuple(str(f) for f in filters) if isinstance(filters, list) else (),
-        policy_level=policy_level if isinstance(policy_level, str) else None,
+        owner=owner,
+        log_group=group,
+        log_stream=stream,
+        subscription_filters=tuple(storable([str(f) for f in filters])) if isinstance(filters, list) else (),
+        policy_level=storable([policy_level])[0] if isinstance(policy_level, str) else None,
         event_ids=ids,
         timestamps=timestamps,
         messages=messages,

@@ -69,7 +69,9 @@ def build_ingestor(settings: Settings) -> Ingestor:
     indexer = None
     if settings.opensearch is not None:
         indexer = build_indexer(settings.opensearch, store, settings.prefix, settings.region)
-    return Ingestor(store=store, prefix=settings.prefix, region=settings.region, indexer=indexer)
+    return Ingestor(
+        store=store, prefix=settings.prefix, region=settings.region, indexer=indexer, redactor=settings.redactor
+    )
 
 
 def _cold_start_ingestor() -> Ingestor:
@@ -112,6 +114,7 @@ def record_metrics(summary: Summary) -> None:
     metrics.add_metric(name="UnknownLines", unit=MetricUnit.Count, value=summary.unknown_lines)
     metrics.add_metric(name="BytesWritten", unit=MetricUnit.Bytes, value=summary.bytes_written)
     metrics.add_metric(name="ParserFailures", unit=MetricUnit.Count, value=summary.parser_failures)
+    metrics.add_metric(name="RedactedValues", unit=MetricUnit.Count, value=summary.redacted_values)
     metrics.add_metric(name="FailedRecords", unit=MetricUnit.Count, value=len(summary.failed_items))
     metrics.add_metric(name="OpenSearchIndexed", unit=MetricUnit.Count, value=summary.opensearch_indexed)
     metrics.add_metric(name="OpenSearchFailedDocs", unit=MetricUnit.Count, value=summary.opensearch_failed)
@@ -133,6 +136,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> Any:
             "rows_written": summary.rows_written,
             "objects_written": summary.objects_written,
             "unknown_lines": summary.unknown_lines,
+            "redacted_values": summary.redacted_values,
             "failed_items": summary.failed_items,
             "formats": summary.format_counts,
             "opensearch_indexed": summary.opensearch_indexed,

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 
 import pyarrow as pa
 
 from functions.parser.decode import LogBatch
 from functions.parser.normalize import BatchContext, NormalizedBatch, normalize
+from functions.parser.redact import Redactor
 from functions.sinks.opensearch_docs import IndexOutcome
 from functions.sinks.s3_parquet import ObjectStore, WrittenObject, write_batch
 
@@ -33,6 +34,7 @@ class BatchResult:
     normalized: NormalizedBatch
     objects: list[WrittenObject]
     indexed: IndexOutcome | None = None
+    redacted: int = 0  # values the redaction rules replaced
 
     @property
     def rows(self) -> int:
@@ -55,6 +57,7 @@ class Summary:
     objects_written: int = 0
     unknown_lines: int = 0
     parser_failures: int = 0
+    redacted_values: int = 0
     opensearch_indexed: int = 0
     opensearch_failed: int = 0
     opensearch_skipped: int = 0
@@ -72,6 +75,7 @@ class Summary:
         self.objects_written += len(result.objects)
         self.unknown_lines += result.normalized.unknown
         self.parser_failures += result.normalized.parser_failures
+        self.redacted_values += result.redacted
         for name, count in result.normalized.format_counts.items():
             self.format_counts[name] = self.format_counts.get(name, 0) + count
         if result.indexed is not None:
@@ -106,16 +110,19 @@ class Ingestor:
     region: str
     clock: Callable[[], int] = _now_ms
     indexer: Indexer | None = None
+    redactor: Redactor = field(default_factory=Redactor)  # the AWS-key rule unless configured otherwise
 
     def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult:
         """`ends_at`: monotonic time at which the invocation ends, for the indexer's retry deadline."""
         normalized = normalize(batch, BatchContext(region=self.region, ingest_time_ms=self.clock()))
+        table, redacted = self.redactor.apply(normalized.table)  # before anything is stored or indexed
+        normalized = replace(normalized, table=table)
         objects = write_batch(self.store, self.prefix, normalized.table, batch.identity)
         if self.indexer is None:
-            return BatchResult(normalized, objects)
+            return BatchResult(normalized, objects, redacted=redacted)
         try:
             indexed = self.indexer.index(normalized.table, batch.identity, ends_at)
         except Exception as error:  # a bug in the search view must not fail a batch the lake already holds
             rows = normalized.table.num_rows
             indexed = IndexOutcome(selected=rows, failed=rows, error=f"indexer crashed: {error!r}")
-        return BatchResult(normalized, objects, indexed)
+        return BatchResult(normalized, objects, indexed, redacted)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from functions.parser.redact import DEFAULT_RULES, RedactionError, Redactor
 from functions.sinks.keys import normalize_prefix
 from schemas.events import LEVELS, RECORD_TYPES, SOURCES
 from schemas.opensearch import DEFAULT_INDEX_PREFIX
@@ -77,12 +79,39 @@ def _number(env: Mapping[str, str], name: str, default: int) -> int:
     return int(text)
 
 
+def _redaction(env: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """LOGLAKE_REDACT: built-in rules, comma-separated ('none' for none; unset: the AWS-key rule only);
+    LOGLAKE_REDACT_PATTERNS: a JSON list of RE2 patterns of your own."""
+    text = env.get("LOGLAKE_REDACT")
+    names = (
+        DEFAULT_RULES if text is None else tuple(n.strip() for n in text.split(",") if n.strip() not in ("", "none"))
+    )
+    raw = env.get("LOGLAKE_REDACT_PATTERNS", "").strip() or "[]"
+    try:
+        patterns = json.loads(raw)
+    except ValueError as exc:
+        raise SettingsError(f"LOGLAKE_REDACT_PATTERNS is not JSON: {exc}") from exc
+    if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+        raise SettingsError("LOGLAKE_REDACT_PATTERNS: a JSON list of non-empty regular expressions")
+    try:
+        Redactor.build(names, patterns)
+    except RedactionError as exc:
+        raise SettingsError(str(exc)) from exc
+    return names, tuple(patterns)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     bucket: str
     prefix: str
     region: str
     opensearch: OpenSearchSettings | None = None
+    redact: tuple[str, ...] = DEFAULT_RULES
+    redact_patterns: tuple[str, ...] = ()
+
+    @property
+    def redactor(self) -> Redactor:
+        return Redactor.build(self.redact, self.redact_patterns)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -93,9 +122,12 @@ class Settings:
             prefix = normalize_prefix(env.get("LOGLAKE_PREFIX", "lake/"))
         except ValueError as exc:
             raise SettingsError(str(exc)) from exc
+        redact, patterns = _redaction(env)
         return cls(
             bucket=bucket,
             prefix=prefix,
             region=env.get("AWS_REGION", env.get("AWS_DEFAULT_REGION", "unknown")),
             opensearch=OpenSearchSettings.from_env(env),
+            redact=redact,
+            redact_patterns=patterns,
         )

@@ -4,6 +4,30 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from loglake.commands import ask, athena, demo, groups, ingest, opensearch, reindex, replay_failed, report, sql
+from loglake.commands import (
+    ask,
+    athena,
+    compact,
+    demo,
+    groups,
+    ingest,
+    opensearch,
+    reindex,
+    replay_failed,
+    report,
+    sql,
+)
 
-COMMANDS: tuple[ModuleType, ...] = (ingest, sql, demo, groups, opensearch, replay_failed, reindex, ask, report, athena)
+COMMANDS: tuple[ModuleType, ...] = (
+    ingest,
+    sql,
+    demo,
+    groups,
+    opensearch,
+    replay_failed,
+    reindex,
+    ask,
+    report,
+    athena,
+    compact,
+)

@@ -24,6 +24,7 @@ from functions.parser.ingest import Summary
 from functions.sinks.keys import index_name
 from functions.sinks.opensearch import OpenSearchIndexer
 from functions.sinks.s3_parquet import TABLE
+from loglake.engine import live_paths
 from loglake.opensearch_cli import add_connection_options, add_filter_options, client_from_args, local_indexer
 from loglake.opensearch_setup import apply_template
 from schemas.arrow import arrow_schema
@@ -53,9 +54,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def lake_tables(lake: Path, since: datetime | None, until: datetime | None) -> Iterator[pa.Table]:
     """The lake's rows in the time range, in tables of about ROWS_PER_BATCH rows (schema columns only)."""
     root = lake / TABLE
-    if not root.is_dir():
+    files = [str(p) for p in live_paths(lake)]  # what `events` shows: not the objects compaction replaced
+    if not files:
         return
-    dataset = ds.dataset(root, format="parquet", partitioning=_PARTITIONS)
+    dataset = ds.dataset(files, format="parquet", partitioning=_PARTITIONS, partition_base_dir=str(root))
     condition = ds.field("event_time").is_valid()
     assert isinstance(condition, ds.Expression)  # the stubs say bool
     if since is not None:

@@ -11,8 +11,8 @@ from loglake.athena import Athena, Target
 from loglake.athena_setup import NAMED_QUERY_PREFIX, SetupError, run_setup, statements
 from loglake.questions import load_questions
 from loglake.views import ordered_views
-from schemas.events import EVENTS
 from schemas.glue import glue_ddl
+from schemas.lake import EVENT_OBJECTS
 from tests.loglake.athena_stubs import execution, stubbed_client
 
 LOCATION = "s3://my-lake/lake/events/"
@@ -22,18 +22,22 @@ def test_the_plan_creates_the_database_then_the_table_then_every_view() -> None:
     views = ordered_views()
     planned = statements("logs", LOCATION, views)
     assert planned[0].sql == "CREATE DATABASE IF NOT EXISTS `logs`" and not planned[0].in_database
-    table = planned[1].sql
-    assert table == glue_ddl(EVENTS, "logs", LOCATION).strip().rstrip(";")
+    table, commits = planned[1].sql, planned[2].sql
+    assert table == glue_ddl(EVENT_OBJECTS, "logs", LOCATION).strip().rstrip(";")
     assert "'projection.enabled' = 'true'" in table and "s3://my-lake/lake/events/dt=${dt}/hour=${hour}/" in table
-    assert [s.sql for s in planned[2:]] == [v.sql for v in views]
+    assert "`logs`.`events_commits`" in commits and "s3://my-lake/lake/events_commits/dt=${dt}/hour=${hour}/" in commits
+    assert [s.sql for s in planned[3:]] == [v.sql for v in views]
+    assert views[0].name == "events"  # every other view reads it
     assert all(s.in_database for s in planned[1:])
 
 
 def test_recreating_the_table_drops_it_first() -> None:
     planned = statements("logs", LOCATION, [], recreate_table=True)
     assert [s.sql.split(" (")[0] for s in planned[1:]] == [
-        "DROP TABLE IF EXISTS `logs`.`events`",
-        "CREATE EXTERNAL TABLE IF NOT EXISTS `logs`.`events`",
+        "DROP TABLE IF EXISTS `logs`.`events_objects`",
+        "CREATE EXTERNAL TABLE IF NOT EXISTS `logs`.`events_objects`",
+        "DROP TABLE IF EXISTS `logs`.`events_commits`",
+        "CREATE EXTERNAL TABLE IF NOT EXISTS `logs`.`events_commits`",
     ]
 
 

@@ -1,4 +1,4 @@
-CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`events` (
+CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`events_objects` (
   `event_id`                    string COMMENT 'CloudWatch event id; the identity of the row and the OpenSearch _id.',
   `event_time`                  timestamp COMMENT 'When the event happened: the CloudWatch event timestamp (UTC, ms).',
   `ingest_time`                 timestamp COMMENT 'When loglake parsed the batch (UTC, ms).',
@@ -39,7 +39,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS `${database}`.`events` (
   `api_id`                      string COMMENT 'API Gateway API id.',
   `stage`                       string COMMENT 'API Gateway stage.'
 )
-COMMENT 'One row per CloudWatch Logs event, normalized by the loglake parser.'
+COMMENT 'Every Parquet object of the lake, live or not: query the events view instead.'
 PARTITIONED BY (
   `dt` string COMMENT 'UTC day of the event time, yyyy-MM-dd.',
   `hour` int COMMENT 'UTC hour of the event time, 0-23.'
