@@ -14,22 +14,9 @@ from opensearchpy import OpenSearch
 from functions.parser import handler
 from functions.parser.settings import OpenSearchSettings, Settings, SettingsError
 from tests.opensearch_support import count
-from tests.support import awslogs_event, load_payload
+from tests.support import FakeContext, awslogs_event, load_payload
 
 BUCKET = "loglake-test-lake"
-
-
-class FakeContext:
-    function_name = "loglake-parser"
-    function_version = "$LATEST"
-    invoked_function_arn = "arn:aws:lambda:eu-west-1:123456789012:function:loglake-parser"
-    memory_limit_in_mb = 512
-    aws_request_id = "c0ffee00-0000-4000-8000-000000000000"
-    log_group_name = "/aws/lambda/loglake-parser"
-    log_stream_name = "2026/11/27/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
 
 
 @pytest.fixture
