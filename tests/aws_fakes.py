@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
@@ -62,3 +62,25 @@ def other_destination(aws: None) -> str:
 @pytest.fixture
 def logs(aws: None) -> CloudWatchLogsClient:
     return boto3.client("logs", region_name=REGION)
+
+
+PARSER_BUCKET = "loglake-test-lake"
+
+
+@pytest.fixture
+def parser_lake_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A moto S3 lake bucket and the environment the parser handler reads at cold start (reset per test)."""
+    from functions.parser import handler
+
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(key, "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("LOGLAKE_BUCKET", PARSER_BUCKET)
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "loglake")
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
+    monkeypatch.setattr(handler, "_ingestor", None)
+    with mock_aws():
+        client = boto3.client("s3", region_name=REGION)
+        client.create_bucket(Bucket=PARSER_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        yield client

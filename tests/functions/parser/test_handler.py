@@ -3,38 +3,25 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-from moto import mock_aws
 
 from functions.parser import handler
 from functions.parser.decode import DecodeError
 from functions.parser.ingest import Ingestor
 from functions.parser.settings import Settings, SettingsError
 from functions.sinks.s3_parquet import S3Store
+from tests.aws_fakes import PARSER_BUCKET as BUCKET
 from tests.support import ALL_LAMBDA_PAYLOADS, FakeContext, awslogs_event, encode_payload, kinesis_event, load_payload
-
-BUCKET = "loglake-test-lake"
 
 
 @pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.setenv("LOGLAKE_BUCKET", BUCKET)
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "loglake")
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setattr(handler, "_ingestor", None)
-    with mock_aws():
-        client = boto3.client("s3", region_name="eu-west-1")
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        yield client
+def s3(parser_lake_bucket: Any) -> Any:
+    return parser_lake_bucket
 
 
 def lake_rows(s3: Any) -> pa.Table:

@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 from opensearchpy import OpenSearch
 
 from functions.parser import handler
 from functions.parser.settings import OpenSearchSettings, Settings, SettingsError
+from tests.aws_fakes import PARSER_BUCKET as BUCKET
 from tests.opensearch_support import count
 from tests.support import FakeContext, awslogs_event, load_payload
 
-BUCKET = "loglake-test-lake"
-
 
 @pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(key, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.setenv("LOGLAKE_BUCKET", BUCKET)
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "loglake")
-    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setattr(handler, "_ingestor", None)
-    with mock_aws():
-        client = boto3.client("s3", region_name="eu-west-1")
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-        yield client
+def s3(parser_lake_bucket: Any) -> Any:
+    return parser_lake_bucket
 
 
 def keys(s3: Any, prefix: str) -> list[str]:
