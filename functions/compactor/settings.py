@@ -7,11 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from functions.compactor.compact import MIB, CompactionConfig
-from functions.sinks.keys import normalize_prefix
-
-
-class SettingsError(ValueError):
-    pass
+from functions.env_settings import SettingsError, lake_location
 
 
 def _whole(env: Mapping[str, str], name: str, default: int) -> int:
@@ -32,13 +28,7 @@ class CompactorSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> CompactorSettings:
-        bucket = env.get("LOGLAKE_BUCKET", "").strip()
-        if not bucket:
-            raise SettingsError("LOGLAKE_BUCKET is not set: the compactor needs the lake bucket name")
-        try:
-            prefix = normalize_prefix(env.get("LOGLAKE_PREFIX", "lake/"))
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from exc
+        bucket, prefix = lake_location(env, "compactor")
         config = CompactionConfig(
             target_bytes=max(1, _whole(env, "LOGLAKE_COMPACT_TARGET_MB", 128)) * MIB,
             grace_ms=_whole(env, "LOGLAKE_COMPACT_GRACE_SECONDS", 3600) * 1000,

@@ -7,16 +7,12 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from functions.env_settings import SettingsError, lake_location
 from functions.parser.redact import DEFAULT_RULES, RedactionError, Redactor
-from functions.sinks.keys import normalize_prefix
 from schemas.events import LEVELS, RECORD_TYPES, SOURCES
 from schemas.opensearch import DEFAULT_INDEX_PREFIX
 
 AUTH_MODES = ("none", "sigv4-es", "sigv4-aoss", "basic-secret")
-
-
-class SettingsError(ValueError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +111,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
-        bucket = env.get("LOGLAKE_BUCKET", "").strip()
-        if not bucket:
-            raise SettingsError("LOGLAKE_BUCKET is not set: the parser needs the lake bucket name")
-        try:
-            prefix = normalize_prefix(env.get("LOGLAKE_PREFIX", "lake/"))
-        except ValueError as exc:
-            raise SettingsError(str(exc)) from exc
+        bucket, prefix = lake_location(env, "parser")
         redact, patterns = _redaction(env)
         return cls(
             bucket=bucket,
