@@ -56,10 +56,15 @@ def props(template: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def env_names_read_by(module: Path) -> set[str]:
-    """The LOGLAKE_* names a settings module reads (string literals in its source)."""
-    tree = ast.parse(module.read_text(encoding="utf-8"))
+    """The LOGLAKE_* names a settings module reads (string literals in its source), plus the lake's
+    bucket and prefix when it reads them through `functions/env_settings.lake_location`."""
+    source = module.read_text(encoding="utf-8")
+    tree = ast.parse(source)
     texts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
-    return {text for text in texts if text.startswith("LOGLAKE_")}
+    names = {text for text in texts if text.startswith("LOGLAKE_")}
+    if "lake_location(" in source and module.name != "env_settings.py":
+        names |= env_names_read_by(REPO / "functions/env_settings.py")
+    return names
 
 
 # ---------------------------------------------------------------- IAM
