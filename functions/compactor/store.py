@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Protocol
 from botocore.exceptions import ClientError
 
 from functions.compactor.visibility import ObjectInfo
-from functions.sinks.s3_parquet import PARQUET, LocalStore
+from functions.sinks.s3_parquet import PARQUET, LocalStore, S3Store
 
 if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
+    pass
 
 
 class LakeStore(Protocol):
@@ -37,11 +37,7 @@ class LakeStore(Protocol):
         ...
 
 
-class S3LakeStore:
-    def __init__(self, client: S3Client, bucket: str) -> None:
-        self._client = client
-        self._bucket = bucket
-
+class S3LakeStore(S3Store):
     def list(self, prefix: str) -> list[ObjectInfo]:
         found: list[ObjectInfo] = []
         for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix):
@@ -53,21 +49,9 @@ class S3LakeStore:
     def get(self, key: str) -> bytes:
         return self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
 
-    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
-        self._client.put_object(
-            Bucket=self._bucket, Key=key, Body=body, ContentType=content_type, ServerSideEncryption="AES256"
-        )
-
     def put_if_absent(self, key: str, body: bytes, content_type: str = PARQUET) -> bool:
         try:
-            self._client.put_object(
-                Bucket=self._bucket,
-                Key=key,
-                Body=body,
-                ContentType=content_type,
-                ServerSideEncryption="AES256",
-                IfNoneMatch="*",
-            )
+            self._put(key, body, content_type, IfNoneMatch="*")
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "PreconditionFailed":
                 return False
