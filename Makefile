@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What the local nodes download and build (Maven jars, launchers) stays in the checkout.
+export LOGLAKE_CACHE := $(CURDIR)/.cache
 
-.PHONY: demo test lint unit bench bench-opensearch opensearch-node clean layer stack
+.PHONY: demo test lint unit suite bench bench-opensearch opensearch-node clean layer stack
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,15 +24,20 @@ lint: $(STAMP)
 
 # The tests' OpenSearch node: its jars come from Maven Central once (.cache/opensearch), Java 17 runs it.
 OPENSEARCH_STAMP := .cache/opensearch/ready
-$(OPENSEARCH_STAMP): opensearch/pom.xml opensearch/LocalNode.java $(STAMP)
+$(OPENSEARCH_STAMP): loglake/nodes/opensearch/pom.xml loglake/nodes/opensearch/LocalNode.java $(STAMP)
 	$(BIN)/loglake opensearch fetch
 
 opensearch-node: $(OPENSEARCH_STAMP)
 
-unit: $(STAMP) $(OPENSEARCH_STAMP)
-	$(BIN)/pytest
+# The fast tier: no Java, no Chromium, no stack build, no wheel (tests/conftest.py marks those).
+unit: $(STAMP)
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not opensearch and not browser and not stack and not wheel"
 
-test: lint stack unit
+# Everything, on both cores; each node's tests run on one worker, so one node starts per run.
+suite: $(STAMP) $(OPENSEARCH_STAMP)
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test: lint stack suite
 
 # The deployable stack (serverless.yml), checked without AWS: `serverless package` from the npm
 # registry's serverless@3 (pinned in package-lock.json) with dummy credentials and no AWS call, then

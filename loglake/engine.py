@@ -18,12 +18,12 @@ import sqlglot
 from sqlglot import exp
 
 from functions.compactor.visibility import is_live
+from loglake.resources import package_dir
 from schemas.arrow import arrow_schema, arrow_type
 from schemas.events import EVENTS
 from schemas.lake import ADDED, EVENT_COMMITS, EVENT_OBJECTS, REMOVED
 
-REPO = Path(__file__).resolve().parent.parent
-VIEWS_DIR = REPO / "infra" / "athena" / "views"
+VIEWS_DIR = package_dir("sql", "views")
 _ATTEMPTS = 3
 
 
@@ -134,7 +134,7 @@ def live_paths(lake: Path) -> list[Path]:
 
 
 class LocalEngine:
-    """A DuckDB connection with `events` and every view of infra/athena/views defined."""
+    """A DuckDB connection with `events` and every view of loglake/sql/views defined."""
 
     def __init__(self, lake: Path, views_dir: Path = VIEWS_DIR) -> None:
         self.lake = lake

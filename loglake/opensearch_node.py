@@ -1,7 +1,7 @@
 """A real single-node OpenSearch for tests and local use, from Maven Central jars — no Docker.
 
-`fetch()` runs once per checkout: Maven copies the jars that `opensearch/pom.xml` lists (the server
-and its modules) into `.cache/opensearch/lib`, and `javac` compiles `opensearch/LocalNode.java`;
+`fetch()` runs once per cache: Maven copies the jars that `loglake/nodes/opensearch/pom.xml` lists (the
+server and its modules) into `<cache>/opensearch/lib`, and `javac` compiles `LocalNode.java` beside it;
 later calls find the stamp and return at once. `LocalNode` starts the node on 127.0.0.1 on a free
 port (security off, single-node discovery, a 512 MB heap, data in a temporary folder), waits until
 the cluster is green or yellow, and stops it — or the node stops by itself when its parent dies,
@@ -27,9 +27,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-REPO = Path(__file__).resolve().parent.parent
-SOURCES = REPO / "opensearch"
-CACHE = REPO / ".cache" / "opensearch"
+from loglake.resources import cache_dir, package_dir
+
+SOURCES = package_dir("nodes", "opensearch")
+CACHE = cache_dir("opensearch")
 JAVA_MIN = 17
 _URL_LINE = re.compile(rb"loglake-opensearch-node (http://127\.0\.0\.1:\d+)")
 _JAVA_VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
@@ -84,7 +85,7 @@ def _locked(path: Path) -> Iterator[None]:
 def fetch(cache: Path = CACHE) -> Path:
     """Jars in `<cache>/lib`, the launcher in `<cache>/classes`; a no-op when already there."""
     if not (SOURCES / "pom.xml").is_file():
-        raise NodeError(f"{SOURCES / 'pom.xml'} is missing: run from a loglake checkout")
+        raise NodeError(f"{SOURCES / 'pom.xml'} is missing from the installed package")
     stamp, fingerprint = cache / "ready", _fingerprint()
     if stamp.is_file() and stamp.read_text().strip() == fingerprint:
         return cache

@@ -1,4 +1,4 @@
-"""Saved questions: Athena SQL files under infra/athena/questions, each headed by `-- purpose: ...`."""
+"""Saved questions: Athena SQL files under loglake/sql/questions, each headed by `-- purpose: ...`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from loglake.engine import REPO
+from loglake.resources import package_dir
 
-QUESTIONS_DIR = REPO / "infra" / "athena" / "questions"
+QUESTIONS_DIR = package_dir("sql", "questions")
 _PURPOSE = re.compile(r"^--\s*purpose:\s*(.+)$", re.MULTILINE)
 
 

@@ -1,4 +1,4 @@
-"""The Athena view files of infra/athena/views, in an order Athena can create them (dependencies first)."""
+"""The Athena view files of loglake/sql/views, in an order Athena can create them (dependencies first)."""
 
 from __future__ import annotations
 

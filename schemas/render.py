@@ -28,7 +28,7 @@ def artifacts() -> dict[str, str]:
     return {
         "infra/athena/tables/events_objects.sql": glue_ddl(EVENT_OBJECTS),
         "infra/athena/tables/events_commits.sql": glue_ddl(EVENT_COMMITS),
-        "infra/athena/views/events.sql": events_view_sql(),
+        "loglake/sql/views/events.sql": events_view_sql(),
         "infra/glue/events-objects-table-input.json": _json(glue_table_input(EVENT_OBJECTS)),
         "infra/glue/events-commits-table-input.json": _json(glue_table_input(EVENT_COMMITS)),
         "infra/opensearch/index-template.json": json.dumps(index_template(EVENTS), indent=2) + "\n",

@@ -17,6 +17,7 @@ problem raises `RulesError` with `source:line: message`, and the manager refuses
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,7 +27,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from subscription.rules import MatchKind, NameMatcher, Rule, RuleSet, validate_retention_days
 
-DEFAULT_RULES_PATH = Path(__file__).with_name("rules.yaml")
+# The bundled rules: package data, so the Lambda zip and a wheel find them alike.
+DEFAULT_RULES_PATH = Path(str(resources.files("subscription").joinpath("rules.yaml")))
 SUPPORTED_VERSIONS = (1,)
 _T = TypeVar("_T")
 RULE_KEYS = frozenset(

@@ -1,4 +1,4 @@
-"""`loglake ask [NAME]`: run one of the saved questions of infra/athena/questions (list them without NAME)."""
+"""`loglake ask [NAME]`: run one of the saved questions of loglake/sql/questions (list them without NAME)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("sql", help="run an Athena (Trino) SQL query on the local lake (DuckDB) or on Athena")
     add_engine_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="table")
-    parser.add_argument("query", help="one SQL statement; tables: events, and every view in infra/athena/views")
+    parser.add_argument("query", help="one SQL statement; tables: events, and every view in loglake/sql/views")
     parser.set_defaults(run=run)
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
-from pathlib import Path
 from typing import Any
 
 from loglake.report import svg
 from loglake.report.data import ReportData, Row
+from loglake.resources import package_dir
 
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948", "#9c755f", "#ff9da7")
 PERCENTILES = (("p50", "#9ecae1"), ("p95", "#4292c6"), ("p99", "#08306b"))
-_ASSETS = Path(__file__).resolve().parent
+_ASSETS = package_dir("report")
 
 
 def _column(data: ReportData, function: str, key: str, scale: float = 1.0) -> list[float | None]:

@@ -176,7 +176,7 @@ def test_an_arm64_function_is_priced_at_the_arm64_rate(world: World, tmp_path: P
     # Given the view folder with thumbnailer listed as an arm64 function
     views = tmp_path / "views"
     views.mkdir()
-    for path in Path("infra/athena/views").glob("*.sql"):
+    for path in Path("loglake/sql/views").glob("*.sql"):
         (views / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     mapping = views / "lambda_architectures.sql"
     mapping.write_text(mapping.read_text().replace("    (CAST(NULL", "    ('thumbnailer', 'arm64'),\n    (CAST(NULL"))
