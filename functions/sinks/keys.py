@@ -1,8 +1,10 @@
 """Pure naming for the lake: partitions and deterministic object keys.
 
 Keys never contain log group or stream names (which may hold `..`, `/`, `=` or anything else): the
-file name is a digest of the payload's identity, so a redelivered payload overwrites its own objects
-instead of adding duplicates, and no name can escape the lake prefix or break a Hive partition path.
+file name is a digest of the payload's identity (`LogBatch.identity`: a digest over the stream and every
+event's id, time and message), so a redelivered payload overwrites its own objects instead of adding
+duplicates, two different payloads never overwrite each other, and no name can escape the lake prefix
+or break a Hive partition path.
 """
 
 from __future__ import annotations
