@@ -71,3 +71,21 @@ def failed_key(prefix: str, sink: str, identity: str, attempted_ms: int) -> str:
     """
     day = datetime.fromtimestamp(attempted_ms // 1000, tz=UTC).strftime("%Y-%m-%d")
     return f"{normalize_prefix(prefix)}failed/{sink}/dt={day}/{payload_digest(identity)}.jsonl"
+
+
+# OpenSearch refuses an `_id` longer than 512 bytes, or empty, for the WHOLE bulk request it is in.
+MAX_DOCUMENT_ID_BYTES = 512
+_DIGEST_ID_PREFIX = "sha256-"
+
+
+def document_id(event_id: str) -> str:
+    """The OpenSearch `_id` of an event: its CloudWatch id as it is when OpenSearch takes it, else
+    `sha256-<hex>` of it (so a retry of the same event still overwrites its own document).
+
+    Ids that already start with `sha256-` are digested too: a digest id can then never equal a plain
+    one, so a crafted id can't overwrite another event's document. The full id stays in `event_id`.
+    """
+    size = len(event_id.encode("utf-8", "surrogatepass"))
+    if 0 < size <= MAX_DOCUMENT_ID_BYTES and not event_id.startswith(_DIGEST_ID_PREFIX):
+        return event_id
+    return _DIGEST_ID_PREFIX + hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()
