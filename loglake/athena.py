@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import boto3
 
 from loglake.athena_types import convert
-from loglake.engine import Result
+from loglake.engine import Result, check_read_only_sql
 
 if TYPE_CHECKING:
     from mypy_boto3_athena import AthenaClient
@@ -70,7 +70,11 @@ class NamedQuery:
 
 
 class Athena:
-    """Runs statements on one `Target`, showing progress on `progress` (stderr by default)."""
+    """Runs statements on one `Target`, showing progress on `progress` (stderr by default).
+
+    `query` runs read-only queries only (no UNLOAD, CTAS, INSERT, DDL…: `loglake.engine.check_read_only`)
+    unless `allow_writes`; `execute` is for loglake's own statements (`athena setup`'s DDL).
+    """
 
     def __init__(
         self,
@@ -80,8 +84,10 @@ class Athena:
         backoff: Backoff | None = None,
         sleep: Callable[[float], None] = time.sleep,
         progress: TextIO | None = None,
+        allow_writes: bool = False,
     ) -> None:
         self.client = client
+        self.allow_writes = allow_writes
         self.target = target
         self.backoff = backoff or Backoff()
         self.sleep = sleep
@@ -124,6 +130,8 @@ class Athena:
 
     def query(self, sql: str) -> Result:
         """Run a query and return all its rows, typed by the result set's column types."""
+        if not self.allow_writes:
+            check_read_only_sql(sql)
         execution = self.execute(sql)
         return self.results(execution["QueryExecutionId"], execution.get("StatementType", "DML"))
 

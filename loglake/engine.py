@@ -31,6 +31,49 @@ class QueryError(RuntimeError):
     """A query that could not be transpiled or run; the message names the cause."""
 
 
+UNSAFE_FLAG = "--unsafe-allow-writes"
+_QUERY_TYPES: tuple[type[exp.Expr], ...] = (exp.Query, exp.Values)
+# Statement kinds that never belong inside a read-only query (looked up by name: sqlglot versions differ).
+_WRITE_KINDS = ("DML", "DDL", "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "Copy", "Command")
+_WRITE_NODES: tuple[type[exp.Expr], ...] = tuple(
+    kind
+    for kind in (getattr(exp, name, None) for name in (*_WRITE_KINDS, "Pragma", "Set", "Use", "Into"))
+    if isinstance(kind, type)
+)
+
+
+def parse_statement(sql: str) -> exp.Expr:
+    """Exactly one Athena (Trino) statement, parsed."""
+    try:
+        trees = [t for t in sqlglot.parse(sql, read="trino") if t is not None]
+    except sqlglot.errors.ParseError as exc:
+        raise QueryError(f"not valid Athena SQL: {exc}") from exc
+    if len(trees) != 1:
+        raise QueryError(f"expected one SQL statement, got {len(trees)}")
+    return trees[0]
+
+
+def check_read_only(tree: exp.Expr) -> None:
+    """A query reads; anything else (DDL, INSERT, COPY, UNLOAD, SET, PRAGMA, ATTACH…) is refused."""
+    if isinstance(tree, _QUERY_TYPES) and not any(isinstance(node, _WRITE_NODES) for node in tree.walk()):
+        return
+    words = tree.sql(dialect="trino").split(None, 1)
+    kind = words[0].upper() if words else type(tree).__name__.upper()
+    raise QueryError(
+        f"read-only: only queries run (SELECT, WITH … SELECT, VALUES), not a {kind} statement; "
+        f"pass {UNSAFE_FLAG} to run other statements"
+    )
+
+
+def check_read_only_sql(sql: str) -> None:
+    """`check_read_only` on SQL text; text sqlglot can't parse can't be shown to be a query: refused."""
+    try:
+        tree = parse_statement(sql)
+    except QueryError as exc:
+        raise QueryError(f"{exc} (read-only: a statement that can't be checked is refused; see {UNSAFE_FLAG})") from exc
+    check_read_only(tree)
+
+
 _INT_TYPES = frozenset(
     {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"}
 )
@@ -63,15 +106,12 @@ def _integer_division(tree: exp.Expr, int_columns: frozenset[str]) -> exp.Expr:
     return tree
 
 
-def to_duckdb(sql: str, int_columns: frozenset[str] = frozenset()) -> str:
+def to_duckdb(sql: str, int_columns: frozenset[str] = frozenset(), *, read_only: bool = False) -> str:
     """One Athena (Trino) statement → DuckDB SQL. `int_columns`: names of integer columns in scope."""
-    try:
-        trees = [t for t in sqlglot.parse(sql, read="trino") if t is not None]
-    except sqlglot.errors.ParseError as exc:
-        raise QueryError(f"not valid Athena SQL: {exc}") from exc
-    if len(trees) != 1:
-        raise QueryError(f"expected one SQL statement, got {len(trees)}")
-    return _integer_division(trees[0], int_columns).sql(dialect="duckdb")
+    tree = parse_statement(sql)
+    if read_only:
+        check_read_only(tree)
+    return _integer_division(tree, int_columns).sql(dialect="duckdb")
 
 
 def view_files(directory: Path = VIEWS_DIR) -> list[Path]:
@@ -134,14 +174,26 @@ def live_paths(lake: Path) -> list[Path]:
 
 
 class LocalEngine:
-    """A DuckDB connection with `events` and every view of loglake/sql/views defined."""
+    """A DuckDB connection with `events` and every view of loglake/sql/views defined; read-only over
+    the lake unless `allow_writes` (see the module docstring)."""
 
-    def __init__(self, lake: Path, views_dir: Path = VIEWS_DIR) -> None:
+    def __init__(self, lake: Path, views_dir: Path = VIEWS_DIR, *, allow_writes: bool = False) -> None:
         self.lake = lake
+        self.allow_writes = allow_writes
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
         self._define_events()
         self._define_views(view_files(views_dir))
+        if not allow_writes:
+            self._lock_down()
+
+    def _lock_down(self) -> None:
+        """Files only under the lake folder (the views read it), no other file or network access, and
+        no way back: the configuration is locked."""
+        folder = str(self.lake.resolve()).rstrip("/") + "/"
+        self.con.execute("SET allowed_directories = [" + "'" + folder.replace("'", "''") + "']")
+        self.con.execute("SET enable_external_access = false")
+        self.con.execute("SET lock_configuration = true")
 
     def _define_events(self) -> None:
         """`events_commits`, then `events_objects` (listed after the commits were read; see `lake_tables`)."""
@@ -181,7 +233,7 @@ class LocalEngine:
         return frozenset(name for name, data_type in rows if data_type in _INT_TYPES)
 
     def query(self, sql: str) -> Result:
-        statement = to_duckdb(sql, self._int_columns())
+        statement = to_duckdb(sql, self._int_columns(), read_only=not self.allow_writes)
         for attempt in range(_ATTEMPTS):
             try:
                 cursor = self.con.execute(statement)

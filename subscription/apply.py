@@ -18,7 +18,6 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from subscription.plan import (
-    FILTER_NAME,
     AccountPolicyPlan,
     Action,
     ActionKind,
@@ -184,12 +183,12 @@ def _carry_out(client: CloudWatchLogsClient, action: Action, settings: PlanSetti
         elif action.kind is ActionKind.SUBSCRIBE:
             client.put_subscription_filter(
                 logGroupName=action.log_group,
-                filterName=FILTER_NAME,
+                filterName=settings.filter_name,
                 filterPattern=action.filter_pattern,
                 destinationArn=settings.parser_arn,
             )
         elif action.kind is ActionKind.UNSUBSCRIBE:
-            client.delete_subscription_filter(logGroupName=action.log_group, filterName=FILTER_NAME)
+            client.delete_subscription_filter(logGroupName=action.log_group, filterName=settings.filter_name)
     except (ClientError, BotoCoreError) as err:
         if is_not_found(err):
             return ActionResult(action, Status.GONE, "log group no longer exists")

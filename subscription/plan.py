@@ -2,6 +2,13 @@
 
 Pure: no AWS calls, no logging. `apply.py` reads the state and carries out the actions that change
 something; the CLI prints the plan as it is.
+
+Ownership: a subscription filter is loglake's (this stack's) only when BOTH its name is this stack's
+filter name (the parser function's name, e.g. `loglake-prod-parser`: it carries the service and the
+stage) AND it delivers to this stack's parser. Only such a filter is ever updated or deleted. Any other
+filter - another team's named `loglake`, another stage's, one with our name aimed elsewhere - is left
+as it is and named in the reason; two stages in one account each keep their own filter on a group
+(when the quota of filters per group leaves room, otherwise the plan says there is none).
 """
 
 from __future__ import annotations
@@ -13,8 +20,6 @@ from enum import StrEnum
 
 from subscription.rules import Rule, RuleSet
 
-FILTER_NAME = "loglake"
-ACCOUNT_POLICY_NAME = "loglake"
 SUBSCRIPTION_FILTER_QUOTA = 2
 INFREQUENT_ACCESS = "INFREQUENT_ACCESS"
 
@@ -37,11 +42,11 @@ class LogGroupState:
     tags: Mapping[str, str] = field(default_factory=dict, hash=False)
     filters: tuple[SubscriptionFilterState, ...] = ()
 
-    def own_filter(self) -> SubscriptionFilterState | None:
-        return next((f for f in self.filters if f.name == FILTER_NAME), None)
+    def own_filter(self, settings: PlanSettings) -> SubscriptionFilterState | None:
+        return next((f for f in self.filters if settings.owns(f)), None)
 
-    def other_filters(self) -> tuple[SubscriptionFilterState, ...]:
-        return tuple(f for f in self.filters if f.name != FILTER_NAME)
+    def other_filters(self, settings: PlanSettings) -> tuple[SubscriptionFilterState, ...]:
+        return tuple(f for f in self.filters if not settings.owns(f))
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,15 @@ class PlanSettings:
 
     def never_subscribe(self) -> frozenset[str]:
         return self.own_log_groups | {self.parser_log_group}
+
+    @property
+    def filter_name(self) -> str:
+        """This stack's subscription filter (and account policy) name: the parser function's name."""
+        return parser_function_name(self.parser_arn)
+
+    def owns(self, item: SubscriptionFilterState) -> bool:
+        """Ours only by name AND destination (see the module docstring)."""
+        return item.name == self.filter_name and item.destination_arn == self.parser_arn
 
 
 class ActionKind(StrEnum):
@@ -87,6 +101,8 @@ class GroupPlan:
     rule: str | None
     retention: Action
     subscription: Action
+    own_filter: SubscriptionFilterState | None = None
+    other_filters: tuple[SubscriptionFilterState, ...] = ()
 
     @property
     def actions(self) -> tuple[Action, Action]:
@@ -119,12 +135,17 @@ class Plan:
         return sum(len(g.changes) for g in self.groups) + (1 if self.account_policy else 0)
 
 
-def default_parser_log_group(parser_arn: str) -> str:
-    """`/aws/lambda/<function>` for a Lambda ARN (a version or alias suffix is dropped)."""
+def parser_function_name(parser_arn: str) -> str:
+    """The function name of a Lambda ARN (a version or alias suffix is dropped)."""
     parts = parser_arn.split(":")
     if len(parts) < 7 or parts[2] != "lambda" or parts[5] != "function":
         raise ValueError(f"not a Lambda function ARN: {parser_arn!r}")
-    return f"/aws/lambda/{parts[6]}"
+    return parts[6]
+
+
+def default_parser_log_group(parser_arn: str) -> str:
+    """`/aws/lambda/<function>` for a Lambda ARN."""
+    return f"/aws/lambda/{parser_function_name(parser_arn)}"
 
 
 def plan_group(state: LogGroupState, rules: RuleSet, settings: PlanSettings) -> GroupPlan:
@@ -134,6 +155,8 @@ def plan_group(state: LogGroupState, rules: RuleSet, settings: PlanSettings) -> 
         rule=rule.name if rule else None,
         retention=plan_retention(state, rule),
         subscription=plan_subscription(state, rule, settings),
+        own_filter=state.own_filter(settings),
+        other_filters=state.other_filters(settings),
     )
 
 
@@ -175,7 +198,7 @@ def plan_retention(state: LogGroupState, rule: Rule | None) -> Action:
 
 
 def plan_subscription(state: LogGroupState, rule: Rule | None, settings: PlanSettings) -> Action:
-    name, ours = state.name, state.own_filter()
+    name, ours = state.name, state.own_filter(settings)
     if name in settings.never_subscribe():
         if ours is not None:
             return Action(ActionKind.UNSUBSCRIBE, name, "loglake's own log group: remove our filter, it loops")
@@ -194,23 +217,29 @@ def plan_subscription(state: LogGroupState, rule: Rule | None, settings: PlanSet
 
 
 def _plan_wanted_subscription(state: LogGroupState, rule: Rule, settings: PlanSettings) -> Action:
-    name, ours, pattern = state.name, state.own_filter(), rule.filter_pattern
+    name, ours, pattern = state.name, state.own_filter(settings), rule.filter_pattern
     if state.log_group_class == INFREQUENT_ACCESS:
         return Action(ActionKind.SKIP, name, "Infrequent Access log class supports no subscription filters")
     if ours is not None:
-        if ours.destination_arn == settings.parser_arn and ours.filter_pattern == pattern:
+        if ours.filter_pattern == pattern:
             return Action(ActionKind.KEEP, name, "already subscribed to the parser")
-        reason = f"filter {FILTER_NAME!r} differs (destination or pattern): update it in place"
+        reason = f"our filter {ours.name!r} has another pattern: update it in place"
         return Action(ActionKind.SUBSCRIBE, name, reason, filter_pattern=pattern)
-    others = state.other_filters()
+    others = state.other_filters(settings)
     same_destination = [f.name for f in others if f.destination_arn == settings.parser_arn]
     if same_destination:
-        reason = f"already delivered to the parser by filter {same_destination[0]!r}: not adding another"
+        reason = f"already delivered to the parser by filter {same_destination[0]!r} (not ours): not adding another"
         return Action(ActionKind.KEEP, name, reason)
+    squatter = next((f for f in others if f.name == settings.filter_name), None)
+    if squatter is not None:
+        reason = (
+            f"filter {squatter.name!r} delivers to {squatter.destination_arn}, not our parser: not ours, left alone"
+        )
+        return Action(ActionKind.SKIP, name, reason)
     if len(others) >= SUBSCRIPTION_FILTER_QUOTA:
         names = ", ".join(repr(f.name) for f in others)
         quota = SUBSCRIPTION_FILTER_QUOTA
-        reason = f"at the quota of {quota} subscription filters ({names}, not ours): left alone"
+        reason = f"no room: at the quota of {quota} subscription filters ({names}, not ours): left alone"
         return Action(ActionKind.SKIP, name, reason)
     return Action(ActionKind.SUBSCRIBE, name, f"rule {rule.name!r} subscribes it", filter_pattern=pattern)
 
@@ -219,7 +248,7 @@ def account_policy_plan(settings: PlanSettings) -> AccountPolicyPlan:
     document = json.dumps({"DestinationArn": settings.parser_arn, "FilterPattern": ""}, sort_keys=True)
     excluded = ", ".join(json.dumps(name) for name in sorted(settings.never_subscribe()))
     return AccountPolicyPlan(
-        policy_name=ACCOUNT_POLICY_NAME,
+        policy_name=settings.filter_name,
         policy_document=document,
         selection_criteria=f"LogGroupName NOT IN [{excluded}]",
     )

@@ -33,7 +33,7 @@ from subscription.apply import (
     ssm_client,
     summarize,
 )
-from subscription.plan import ACCOUNT_POLICY_NAME, AccountPolicyPlan, LogGroupState, plan_groups
+from subscription.plan import AccountPolicyPlan, LogGroupState, plan_groups
 from subscription.rules import RuleSet
 from subscription.rules_loader import RulesError, load_rules_file
 
@@ -112,7 +112,7 @@ def _current_policy(rt: Runtime) -> AccountPolicyPlan | None:
     if not rt.settings.account_policy:
         return None
     try:
-        return current_account_policy(rt.logs, ACCOUNT_POLICY_NAME)
+        return current_account_policy(rt.logs, rt.settings.plan_settings().filter_name)
     except (ClientError, BotoCoreError) as err:  # unreadable: put it again, which is idempotent
         logger.warning("account policy could not be read", extra={"error": str(err)})
         return None

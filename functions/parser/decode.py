@@ -3,13 +3,23 @@
 A CloudWatch Logs subscription delivers `{"awslogs": {"data": base64(gzip(json))}}`; through Kinesis
 Data Streams each record's `kinesis.data` carries the same payload. A payload is one log stream's
 events. CONTROL_MESSAGE payloads (the destination health checks) carry no log data and are skipped.
+
+Limits that hold whatever the input (an attacker can invoke the parser or write to its stream):
+- The decompressed payload is read in bounded chunks and refused past `MAX_DECOMPRESSED_BYTES`, so a
+  decompression bomb costs at most that much memory (see the constant for why that size).
+- An event time must be an integer of epoch milliseconds in `[0, MAX_EVENT_TIME_MS]` (1970 to the end
+  of year 9999, what a `dt=yyyy-MM-dd` partition and a daily index can name). CloudWatch itself never
+  sends anything else (PutLogEvents refuses events more than 14 days old or 2 hours ahead), so a payload
+  with another timestamp was not written by CloudWatch: it is refused whole with a `DecodeError` naming
+  the event, and keeps its raw form where refused payloads go (the DLQ, the Kinesis retry, the CLI's
+  FAILED line) instead of being stored with a made-up time.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import gzip
+import hashlib
 import json
 import zlib
 from collections.abc import Mapping
@@ -22,6 +32,18 @@ from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import Ki
 
 class DecodeError(ValueError):
     """A payload that can't be turned into log events. The message says what was wrong."""
+
+
+# What CloudWatch can send, compressed: a Kinesis record holds at most 1 MiB, an asynchronous Lambda
+# payload at most 1 MB with its base64 (so about 750 KB of gzip). Log text with its JSON envelope
+# rarely compresses beyond 10-20:1, and one PutLogEvents batch is at most 1 MiB of messages (10,000
+# events, 256 KB each at most) - several MiB once JSON-escaped. 64 MiB is 64 times the largest
+# compressed input and ten times the largest escaped batch, while a gzip bomb (about 1000:1) is stopped
+# after 64 MiB instead of filling the Lambda's memory.
+MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024
+_CHUNK_BYTES = 1024 * 1024
+# 9999-12-31T23:59:59.999Z: the last instant a four-digit year (a `dt=` partition, a daily index) can hold.
+MAX_EVENT_TIME_MS = 253_402_300_799_999
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +64,24 @@ class LogBatch:
 
     @property
     def identity(self) -> str:
-        """What makes a redelivered payload the same payload: its stream and its first and last event ids."""
-        first = self.event_ids[0] if self.event_ids else ""
-        last = self.event_ids[-1] if self.event_ids else ""
-        return f"{self.owner}\x1f{self.log_group}\x1f{self.log_stream}\x1f{first}\x1f{last}\x1f{len(self)}"
+        """What makes a redelivered payload the same payload: a SHA-256 over its stream and EVERY event's
+        id, timestamp and message (each length-prefixed, so no two payloads frame alike). Two payloads
+        that differ anywhere - even only in a middle event - never share an object key; a redelivery of
+        the same payload always gets its own key back."""
+        digest = hashlib.sha256()
+        for text in (self.owner, self.log_group, self.log_stream):
+            _feed(digest, text)
+        for event_id, timestamp, message in zip(self.event_ids, self.timestamps, self.messages, strict=True):
+            _feed(digest, event_id)
+            _feed(digest, str(timestamp))
+            _feed(digest, message)
+        return digest.hexdigest()
+
+
+def _feed(digest: Any, text: str) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    digest.update(len(data).to_bytes(8, "big"))
+    digest.update(data)
 
 
 def is_kinesis_event(event: Mapping[str, Any]) -> bool:
@@ -53,11 +89,31 @@ def is_kinesis_event(event: Mapping[str, Any]) -> bool:
     return isinstance(records, list) and bool(records) and isinstance(records[0], dict) and "kinesis" in records[0]
 
 
-def _gunzip(data: bytes) -> bytes:
+def _inflate_member(data: bytes, out: bytearray, limit: int) -> bytes:
+    """Inflate one gzip or zlib stream at the start of `data` into `out`; returns what follows it."""
+    stream = zlib.decompressobj(wbits=47)  # 32 + 15: a gzip or a zlib header, detected
+    pending = data
+    while not stream.eof:
+        chunk = stream.decompress(pending, _CHUNK_BYTES)
+        out += chunk
+        if len(out) > limit:
+            raise DecodeError(f"payload decompresses to more than {limit:,} bytes: refused as a decompression bomb")
+        pending = stream.unconsumed_tail
+        if not chunk and not pending:
+            raise DecodeError("payload is not valid gzip/zlib: the compressed stream is truncated")
+    return stream.unused_data
+
+
+def decompress(data: bytes, limit: int = MAX_DECOMPRESSED_BYTES) -> bytearray:
+    """gzip (also several members, like `gzip.decompress`) or zlib → bytes, never more than `limit`."""
+    out = bytearray()
+    rest = data
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise DecodeError(f"payload is not valid gzip: {exc}") from exc
+        while rest:
+            rest = _inflate_member(rest, out, limit)
+    except zlib.error as exc:
+        raise DecodeError(f"payload is not valid gzip/zlib: {exc}") from exc
+    return out
 
 
 def _require(payload: Mapping[str, Any], key: str, kind: type) -> Any:
@@ -77,6 +133,20 @@ def storable(texts: list[str]) -> list[str]:
     return texts
 
 
+def _check_timestamps(ids: list[Any], timestamps: list[Any]) -> None:
+    """Every timestamp an int (not a bool, float or string) within `[0, MAX_EVENT_TIME_MS]`."""
+    for event_id, ts in zip(ids, timestamps, strict=True):
+        if type(ts) is not int:
+            raise DecodeError(
+                f"log event {str(event_id)[:80]!r}: timestamp is not an integer (epoch milliseconds): {str(ts)[:40]!r}"
+            )
+        if not 0 <= ts <= MAX_EVENT_TIME_MS:
+            raise DecodeError(
+                f"log event {str(event_id)[:80]!r}: timestamp is out of range (epoch milliseconds from 0 to "
+                f"{MAX_EVENT_TIME_MS}, years 1970 to 9999): {ts}"
+            )
+
+
 def _columns(events: list[Any]) -> tuple[list[str], list[int], list[str]]:
     try:
         ids = [e["id"] for e in events]
@@ -84,14 +154,13 @@ def _columns(events: list[Any]) -> tuple[list[str], list[int], list[str]]:
         messages = [e["message"] for e in events]
     except (KeyError, TypeError) as exc:
         raise DecodeError(f"a log event lacks id, timestamp or message: {exc!r}") from exc
-    if not all(type(t) is int for t in timestamps):
-        raise DecodeError("a log event timestamp is not an integer (epoch milliseconds)")
+    _check_timestamps(ids, timestamps)
     if not all(type(i) is str for i in ids) or not all(type(m) is str for m in messages):
         raise DecodeError("a log event id or message is not a string")
     return storable(ids), timestamps, storable(messages)
 
 
-def batch_from_json(raw: bytes) -> LogBatch | None:
+def batch_from_json(raw: bytes | bytearray) -> LogBatch | None:
     """Parse one decompressed payload; None for a CONTROL_MESSAGE."""
     try:
         payload = json.loads(raw)
@@ -131,7 +200,7 @@ def decode_awslogs(event: Mapping[str, Any]) -> LogBatch | None:
         compressed = base64.b64decode(CloudWatchLogsEvent(dict(event)).raw_logs_data, validate=True)
     except (binascii.Error, ValueError) as exc:
         raise DecodeError(f"awslogs.data is not valid base64: {exc}") from exc
-    return batch_from_json(_gunzip(compressed))
+    return batch_from_json(decompress(compressed))
 
 
 def decode_kinesis_record(record: KinesisStreamRecord) -> LogBatch | None:
@@ -140,4 +209,4 @@ def decode_kinesis_record(record: KinesisStreamRecord) -> LogBatch | None:
         compressed = base64.b64decode(record.kinesis.data, validate=True)
     except (binascii.Error, ValueError, KeyError) as exc:
         raise DecodeError(f"kinesis data is not valid base64: {exc}") from exc
-    return batch_from_json(_gunzip(compressed))
+    return batch_from_json(decompress(compressed))

@@ -1,8 +1,10 @@
 """Pure naming for the lake: partitions and deterministic object keys.
 
 Keys never contain log group or stream names (which may hold `..`, `/`, `=` or anything else): the
-file name is a digest of the payload's identity, so a redelivered payload overwrites its own objects
-instead of adding duplicates, and no name can escape the lake prefix or break a Hive partition path.
+file name is a digest of the payload's identity (`LogBatch.identity`: a digest over the stream and every
+event's id, time and message), so a redelivered payload overwrites its own objects instead of adding
+duplicates, two different payloads never overwrite each other, and no name can escape the lake prefix
+or break a Hive partition path.
 """
 
 from __future__ import annotations
@@ -69,3 +71,21 @@ def failed_key(prefix: str, sink: str, identity: str, attempted_ms: int) -> str:
     """
     day = datetime.fromtimestamp(attempted_ms // 1000, tz=UTC).strftime("%Y-%m-%d")
     return f"{normalize_prefix(prefix)}failed/{sink}/dt={day}/{payload_digest(identity)}.jsonl"
+
+
+# OpenSearch refuses an `_id` longer than 512 bytes, or empty, for the WHOLE bulk request it is in.
+MAX_DOCUMENT_ID_BYTES = 512
+_DIGEST_ID_PREFIX = "sha256-"
+
+
+def document_id(event_id: str) -> str:
+    """The OpenSearch `_id` of an event: its CloudWatch id as it is when OpenSearch takes it, else
+    `sha256-<hex>` of it (so a retry of the same event still overwrites its own document).
+
+    Ids that already start with `sha256-` are digested too: a digest id can then never equal a plain
+    one, so a crafted id can't overwrite another event's document. The full id stays in `event_id`.
+    """
+    size = len(event_id.encode("utf-8", "surrogatepass"))
+    if 0 < size <= MAX_DOCUMENT_ID_BYTES and not event_id.startswith(_DIGEST_ID_PREFIX):
+        return event_id
+    return _DIGEST_ID_PREFIX + hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()

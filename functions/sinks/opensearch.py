@@ -2,6 +2,8 @@
 
 - Bulk requests are cut by bytes (and a document cap), `index` operations with `_id` = CloudWatch
   event id, so a redelivered batch overwrites its own documents and never adds copies.
+- A bulk request refused as a whole (400, 413: one invalid document fails them all) is split in
+  halves until only the documents at fault fail, so one bad document never sinks its neighbours.
 - 429 / 502 / 503 / 504 and connection errors are retried with exponential backoff and full jitter
   while the deadline allows (the Lambda's remaining time minus a margin kept to record failures);
   items a bulk response rejects with 429 are retried the same way, alone.
@@ -40,6 +42,7 @@ from functions.sinks.opensearch_docs import (
 from functions.sinks.s3_parquet import ObjectStore
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+SPLIT_STATUSES = frozenset({400, 413})  # refused as a whole for what some document(s) hold
 FILTER_PATH = "errors,items.*.status,items.*.error"
 SINK = "opensearch"
 JSON_LINES = "application/x-ndjson"
@@ -88,16 +91,25 @@ class BulkSender:
     def send(self, items: list[BulkItem], deadline: float) -> SendReport:
         report = SendReport()
         for chunk in chunks(items, self.config.max_bytes, self.config.max_docs):
-            if self._clock() < self._down_until:
-                report.failures.extend(Failure(item, None, f"not sent: {self._down_reason}") for item in chunk)
-                continue
-            try:
-                self._send_chunk(chunk, deadline, report)
-            except _GiveUp as stop:
-                report.failures.extend(Failure(item, stop.status, stop.reason) for item in chunk)
-                if stop.status is None:  # unreachable, not a refused request: don't queue up behind it
-                    self._down_until, self._down_reason = self._clock() + self.config.cooldown_s, stop.reason
+            self._deliver(chunk, deadline, report)
         return report
+
+    def _deliver(self, chunk: list[BulkItem], deadline: float, report: SendReport) -> None:
+        """Send one chunk; a request refused as a whole is split until only the guilty documents fail."""
+        if self._clock() < self._down_until:
+            report.failures.extend(Failure(item, None, f"not sent: {self._down_reason}") for item in chunk)
+            return
+        try:
+            self._send_chunk(chunk, deadline, report)
+        except _GiveUp as stop:
+            if stop.status in SPLIT_STATUSES and len(chunk) > 1:
+                middle = len(chunk) // 2
+                self._deliver(chunk[:middle], deadline, report)
+                self._deliver(chunk[middle:], deadline, report)
+                return
+            report.failures.extend(Failure(item, stop.status, stop.reason) for item in chunk)
+            if stop.status is None:  # unreachable, not a refused request: don't queue up behind it
+                self._down_until, self._down_reason = self._clock() + self.config.cooldown_s, stop.reason
 
     def _send_chunk(self, chunk: list[BulkItem], deadline: float, report: SendReport) -> None:
         """Raises _GiveUp when the whole request can't get through before the deadline."""

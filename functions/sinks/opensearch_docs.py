@@ -2,8 +2,9 @@
 and the JSON Lines records of documents OpenSearch rejected. No client, no I/O.
 
 A document is one row of the normalized table with its null columns left out, timestamps as epoch
-milliseconds, `_id` = the CloudWatch event id (so a redelivered event overwrites itself) and `_index`
-= the daily index of its event time.
+milliseconds, `_id` = the CloudWatch event id (so a redelivered event overwrites itself; an id
+OpenSearch can't take - over 512 bytes, or empty - becomes a digest of it, `keys.document_id`) and
+`_index` = the daily index of its event time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from functions.sinks.keys import index_name
+from functions.sinks.keys import document_id, index_name
 from schemas.columns import Kind
 from schemas.events import EVENTS, LEVELS
 
@@ -115,7 +116,7 @@ def bulk_items(table: pa.Table, index_prefix: str) -> list[BulkItem]:
     days = {t // 86_400_000 for t in times if t is not None}
     names = {day: index_name(index_prefix, day * 86_400_000) for day in days}
     undated = f"{index_prefix}-undated"
-    ids = table["event_id"].to_pylist()
+    ids = [None if event_id is None else document_id(event_id) for event_id in table["event_id"].to_pylist()]
     docs = documents(table)
     return [
         bulk_item(undated if t is None else names[t // 86_400_000], doc_id, doc)
@@ -162,8 +163,13 @@ class Failure:
 
 
 def parse_failure_line(line: bytes | str) -> Failure:
+    """A kept failure, its `_id` made again from the document's event id (lines kept before ids were
+    made valid hold the raw id, which OpenSearch would refuse again)."""
     record = json.loads(line)
-    return Failure(bulk_item(record["index"], record["id"], record["document"]), record["status"], record["reason"])
+    document = record["document"]
+    event_id = document.get("event_id") if isinstance(document, dict) else None
+    doc_id = document_id(event_id) if isinstance(event_id, str) else record["id"]
+    return Failure(bulk_item(record["index"], doc_id, document), record["status"], record["reason"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
 
 def athena_from(args: argparse.Namespace) -> athena.Athena:
     target = athena.Target(args.database, args.workgroup, args.output_location)
-    return athena.Athena(athena.connect(args.region), target)
+    return athena.Athena(athena.connect(args.region), target, allow_writes=_allow_writes(args))
 
 
 def open_engine(args: argparse.Namespace) -> QueryEngine:
@@ -50,4 +50,9 @@ def open_engine(args: argparse.Namespace) -> QueryEngine:
         return athena_from(args)
     if args.lake is None:
         raise QueryError("--engine local needs --lake DIR")
-    return LocalEngine(args.lake)
+    return LocalEngine(args.lake, allow_writes=_allow_writes(args))
+
+
+def _allow_writes(args: argparse.Namespace) -> bool:
+    """Only `loglake sql` has the opt-in flag; every other command stays read-only."""
+    return bool(getattr(args, "unsafe_allow_writes", False))

@@ -28,7 +28,6 @@ from subscription.apply import (
     summarize,
 )
 from subscription.plan import (
-    ACCOUNT_POLICY_NAME,
     Action,
     ActionKind,
     GroupPlan,
@@ -138,7 +137,7 @@ def _read_and_plan(ctx: Context, prefix: str | None, err: TextIO) -> tuple[ReadR
     current = None
     if ctx.settings.account_policy:
         try:
-            current = current_account_policy(ctx.client, ACCOUNT_POLICY_NAME)
+            current = current_account_policy(ctx.client, ctx.settings.filter_name)
         except (ClientError, BotoCoreError) as error:
             print(f"cannot read the account policy ({error_text(error)}): it will be put", file=err)
     return read, plan_groups(read.states, ctx.rules, ctx.settings, current)
@@ -211,9 +210,9 @@ def print_plan(plan: Plan, out: TextIO) -> None:
 def _row(group: GroupPlan) -> tuple[str, str, str, str, str, str]:
     state = group.group
     retention = f"{state.retention_days}d" if state.retention_days else "never"
-    ours = state.own_filter()
-    others = len(state.other_filters())
-    subscription = ", ".join(part for part in ("loglake" if ours else "", f"{others} other" if others else "") if part)
+    ours = group.own_filter.name if group.own_filter else ""
+    others = len(group.other_filters)
+    subscription = ", ".join(part for part in (ours, f"{others} other" if others else "") if part)
     changes = "; ".join(_describe(action) for action in group.actions if action.kind is not ActionKind.KEEP)
     return (
         state.name,

@@ -1,6 +1,8 @@
 """`loglake sql [--lake DIR | --engine athena --database D ...] [--format table|csv|json] QUERY`.
 
-The same Athena (Trino) SQL runs on the local lake with DuckDB or on Athena itself.
+The same Athena (Trino) SQL runs on the local lake with DuckDB or on Athena itself. Read-only by
+default: one query (SELECT, WITH … SELECT, VALUES) and, locally, no file outside the lake;
+`--unsafe-allow-writes` runs any statement (DDL, INSERT, COPY, UNLOAD…) with full DuckDB access.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import argparse
 import sys
 
 from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.engine import UNSAFE_FLAG
 from loglake.output import FORMATS, render
 
 
@@ -16,6 +19,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("sql", help="run an Athena (Trino) SQL query on the local lake (DuckDB) or on Athena")
     add_engine_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument(
+        UNSAFE_FLAG,
+        action="store_true",
+        help="run any statement, not only read-only queries (DDL, INSERT, COPY, UNLOAD; local files outside the lake)",
+    )
     parser.add_argument("query", help="one SQL statement; tables: events, and every view in loglake/sql/views")
     parser.set_defaults(run=run)
 

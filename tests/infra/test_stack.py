@@ -142,10 +142,21 @@ def test_resource_star_is_used_only_where_aws_has_no_resource_level_permission(t
     assert starred and starred <= NO_RESOURCE_LEVEL
 
 
-def test_the_parser_writes_only_under_the_lake_prefix(template: dict[str, Any]) -> None:
-    policy = props(template, "ParserRole")["Policies"][0]["PolicyDocument"]
-    writes = [s for s in statements(policy) if s["Action"] == "s3:PutObject"]
-    assert [s["Resource"] for s in writes] == [{"Fn::Sub": "${LakeBucket.Arn}/${LakePrefix}*"}]
+@pytest.mark.parametrize("role", ["ParserRole", "ParserKinesisRole"])
+def test_the_parser_writes_only_new_objects_and_failed_documents(template: dict[str, Any], role: str) -> None:
+    # A compromised parser must not write events_commits/ (a fake commit could hide lake objects) nor
+    # compaction/: its PutObject covers exactly events/ and failed/ under the lake prefix.
+    policy = props(template, role)["Policies"][0]["PolicyDocument"]
+    writes = [
+        s
+        for s in statements(policy)
+        if "s3:PutObject" in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
+    ]
+    resources = [r for s in writes for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])]
+    assert sorted(r["Fn::Sub"] for r in resources) == [
+        "${LakeBucket.Arn}/${LakePrefix}events/*",
+        "${LakeBucket.Arn}/${LakePrefix}failed/*",
+    ]
 
 
 def test_cloudwatch_logs_may_invoke_the_parser_for_this_accounts_groups_only(template: dict[str, Any]) -> None:

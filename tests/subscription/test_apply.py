@@ -111,14 +111,14 @@ def test_apply_changes_exactly_the_plan_and_leaves_foreign_filters_alone(
         "/ecs/other": Status.APPLIED,
     }
     assert retention_of(logs, "/aws/lambda/orders") == 30
-    assert filters_of(logs, "/aws/lambda/orders") == [("loglake", parser_arn)]
+    assert filters_of(logs, "/aws/lambda/orders") == [("loglake-prod-parser", parser_arn)]
     assert (retention_of(logs, PARSER_GROUP), filters_of(logs, PARSER_GROUP)) == (30, [])
     assert filters_of(logs, "/aws/lambda/busy") == [
         ("metrics", other_destination),
         ("siem", other_destination),
     ]
     assert retention_of(logs, "/aws/lambda/kept") == 90  # not enforced: kept
-    assert filters_of(logs, "/aws/lambda/kept") == [("loglake", parser_arn)]
+    assert filters_of(logs, "/aws/lambda/kept") == [("loglake-prod-parser", parser_arn)]
     assert (retention_of(logs, "/ecs/other"), filters_of(logs, "/ecs/other")) == (365, [])
     assert summarize(results).as_dict() == {
         "seen": 5, "retention_set": 4, "subscribed": 2, "unsubscribed": 0,
@@ -190,13 +190,13 @@ def test_account_policy_is_put_with_the_documented_shape(aws: None) -> None:
         stub.add_response(
             "describe_account_policies",
             {"accountPolicies": []},
-            {"policyType": "SUBSCRIPTION_FILTER_POLICY", "policyName": "loglake"},
+            {"policyType": "SUBSCRIPTION_FILTER_POLICY", "policyName": "loglake-prod-parser"},
         )
         stub.add_response(
             "put_account_policy",
-            {"accountPolicy": {"policyName": "loglake", "policyType": "SUBSCRIPTION_FILTER_POLICY"}},
+            {"accountPolicy": {"policyName": "loglake-prod-parser", "policyType": "SUBSCRIPTION_FILTER_POLICY"}},
             {
-                "policyName": "loglake",
+                "policyName": "loglake-prod-parser",
                 "policyDocument": json.dumps({"DestinationArn": parser, "FilterPattern": ""}, sort_keys=True),
                 "policyType": "SUBSCRIPTION_FILTER_POLICY",
                 "scope": "ALL",
@@ -205,7 +205,7 @@ def test_account_policy_is_put_with_the_documented_shape(aws: None) -> None:
             },
         )
         # When there is no policy yet, Then the plan puts one (the Stubber checks the exact parameters)
-        current = current_account_policy(client, "loglake")
+        current = current_account_policy(client, "loglake-prod-parser")
         plan = plan_groups([], load_rules_file(), settings, current)
         assert current is None and plan.account_policy == wanted
         assert put_account_policy(client, wanted) is None
@@ -218,7 +218,7 @@ def test_an_existing_equal_account_policy_is_recognised_and_a_failed_put_is_repo
     wanted = account_policy_plan(settings)
     client = logs_client(REGION)
     existing = {
-        "policyName": "loglake",
+        "policyName": "loglake-prod-parser",
         "policyType": "SUBSCRIPTION_FILTER_POLICY",
         "policyDocument": json.dumps({"FilterPattern": "", "DestinationArn": parser}, indent=2),
         "selectionCriteria": wanted.selection_criteria,
@@ -227,7 +227,7 @@ def test_an_existing_equal_account_policy_is_recognised_and_a_failed_put_is_repo
     with Stubber(client) as stub:
         stub.add_response("describe_account_policies", {"accountPolicies": [existing]})
         stub.add_client_error("put_account_policy", **error("LimitExceededException"))
-        assert current_account_policy(client, "loglake") == wanted  # formatting differences do not matter
+        assert current_account_policy(client, "loglake-prod-parser") == wanted  # formatting differences do not matter
         assert put_account_policy(client, wanted) == "LimitExceededException: LimitExceededException (test)"
 
 

@@ -19,6 +19,7 @@ from subscription.rules import MatchKind, NameMatcher, Rule, RuleSet
 PARSER = "arn:aws:lambda:eu-west-1:123456789012:function:loglake-prod-parser"
 OTHER = "arn:aws:lambda:eu-west-1:123456789012:function:team-forwarder"
 SETTINGS = PlanSettings(parser_arn=PARSER, parser_log_group="/aws/lambda/loglake-prod-parser")
+OURS = "loglake-prod-parser"  # the parser function's name: it carries the service and the stage
 
 
 def rules(enforce: bool = False, pattern: str = "") -> RuleSet:
@@ -72,7 +73,7 @@ def test_the_parser_own_log_group_is_never_subscribed_even_when_a_rule_says_so()
 
 def test_a_loop_already_in_place_on_an_own_group_is_removed() -> None:
     settings = PlanSettings(PARSER, "/aws/lambda/loglake-prod-parser", frozenset({"/aws/lambda/loglake-mgr"}))
-    state = LogGroupState("/aws/lambda/loglake-mgr", filters=(SubscriptionFilterState("loglake", PARSER),))
+    state = LogGroupState("/aws/lambda/loglake-mgr", filters=(SubscriptionFilterState(OURS, PARSER),))
     assert plan_group(state, rules(), settings).subscription.kind is ActionKind.UNSUBSCRIBE
 
 
@@ -99,13 +100,62 @@ def test_one_foreign_filter_leaves_room_for_ours() -> None:
     assert plan_group(state, rules(), SETTINGS).subscription.kind is ActionKind.SUBSCRIBE
 
 
-def test_our_filter_is_kept_when_right_and_updated_in_place_when_not() -> None:
-    right = LogGroupState("/aws/lambda/x", filters=(SubscriptionFilterState("loglake", PARSER, ""),))
+def test_our_filter_is_kept_when_right_and_updated_in_place_when_its_pattern_differs() -> None:
+    right = LogGroupState("/aws/lambda/x", filters=(SubscriptionFilterState(OURS, PARSER, ""),))
     assert plan_group(right, rules(), SETTINGS).subscription.kind is ActionKind.KEEP
-    stale = LogGroupState("/aws/lambda/x", filters=(SubscriptionFilterState("loglake", OTHER, ""),))
-    update = plan_group(stale, rules(pattern="ERROR"), SETTINGS).subscription
+    update = plan_group(right, rules(pattern="ERROR"), SETTINGS).subscription
     assert (update.kind, update.filter_pattern) == (ActionKind.SUBSCRIBE, "ERROR")
     assert "in place" in update.reason
+
+
+def test_the_filter_name_carries_the_stack_and_stage() -> None:
+    assert SETTINGS.filter_name == OURS
+    dev = PlanSettings("arn:aws:lambda:eu-west-1:123456789012:function:loglake-dev-parser:live", "/x")
+    assert dev.filter_name == "loglake-dev-parser"
+
+
+def test_another_teams_filter_named_loglake_is_never_retargeted_or_removed() -> None:
+    # Given another team's filter called `loglake` to their own forwarder
+    theirs = SubscriptionFilterState("loglake", OTHER, "ERROR")
+    state = LogGroupState("/aws/lambda/x", filters=(theirs,))
+    # When loglake plans the group, whether its rule subscribes it or not
+    subscribed = plan_group(state, rules(), SETTINGS)
+    quiet = plan_group(LogGroupState("/quiet/x", filters=(theirs,)), rules(), SETTINGS)
+    # Then ours is added beside theirs under our own name, and theirs is never unsubscribed
+    assert subscribed.subscription.kind is ActionKind.SUBSCRIBE
+    assert subscribed.own_filter is None and subscribed.other_filters == (theirs,)
+    assert quiet.subscription.kind is ActionKind.KEEP
+
+
+@pytest.mark.parametrize("name", [OURS, "loglake"])
+def test_a_filter_with_our_name_aimed_elsewhere_is_reported_not_taken_over(name: str) -> None:
+    # Given a filter with a loglake-looking name that delivers somewhere else
+    state = LogGroupState("/aws/lambda/x", filters=(SubscriptionFilterState(name, OTHER),))
+    # When planned with a rule that subscribes, or with none
+    action = plan_group(state, rules(pattern="ERROR"), SETTINGS).subscription
+    quiet = plan_group(LogGroupState("/quiet/x", filters=state.filters), rules(), SETTINGS).subscription
+    # Then nothing would retarget it (a put under our name would) nor delete it
+    if name == OURS:
+        assert action.kind is ActionKind.SKIP and "not ours" in action.reason and OTHER in action.reason
+    else:
+        assert action.kind is ActionKind.SUBSCRIBE  # under our own name, beside it
+    assert quiet.kind is ActionKind.KEEP
+
+
+def test_another_stages_filter_is_not_ours_and_both_fit() -> None:
+    # Given the dev stage's filter on a group, planned by prod
+    dev = SubscriptionFilterState(
+        "loglake-dev-parser", "arn:aws:lambda:eu-west-1:123456789012:function:loglake-dev-parser"
+    )
+    state = LogGroupState("/aws/lambda/x", filters=(dev,))
+    # Then prod adds its own beside it
+    assert plan_group(state, rules(), SETTINGS).subscription.kind is ActionKind.SUBSCRIBE
+
+
+def test_no_room_left_by_two_filters_not_ours_is_reported() -> None:
+    filters = (SubscriptionFilterState("loglake", OTHER), SubscriptionFilterState("loglake-dev-parser", OTHER))
+    action = plan_group(LogGroupState("/aws/lambda/x", filters=filters), rules(), SETTINGS).subscription
+    assert action.kind is ActionKind.SKIP and action.reason.startswith("no room")
 
 
 def test_a_group_already_feeding_the_parser_under_another_name_is_not_doubled() -> None:
@@ -115,7 +165,7 @@ def test_a_group_already_feeding_the_parser_under_another_name_is_not_doubled() 
 
 
 def test_our_filter_is_removed_when_the_rule_no_longer_subscribes() -> None:
-    state = LogGroupState("/quiet/x", filters=(SubscriptionFilterState("loglake", PARSER),))
+    state = LogGroupState("/quiet/x", filters=(SubscriptionFilterState(OURS, PARSER),))
     assert plan_group(state, rules(), SETTINGS).subscription.kind is ActionKind.UNSUBSCRIBE
 
 
@@ -138,7 +188,7 @@ def test_account_mode_plans_one_policy_excluding_own_groups_and_no_group_filters
 
 def test_account_mode_drops_our_duplicate_per_group_filter() -> None:
     settings = PlanSettings(PARSER, "/aws/lambda/loglake-prod-parser", account_policy=True)
-    state = LogGroupState("/aws/lambda/x", filters=(SubscriptionFilterState("loglake", PARSER),))
+    state = LogGroupState("/aws/lambda/x", filters=(SubscriptionFilterState(OURS, PARSER),))
     assert plan_group(state, rules(), settings).subscription.kind is ActionKind.UNSUBSCRIBE
 
 

@@ -101,7 +101,7 @@ def test_create_log_group_events_give_every_kind_of_group_exactly_the_right_stat
     replies = {reply["log_group"]: reply for reply in map(invoke, events)}
     gone = invoke(event(base, "/aws/lambda/deleted-before-we-acted"))
     # Then retention and subscription filters are exactly as the shipped rules want
-    ours = [("loglake", parser)]
+    ours = [("loglake-prod-parser", parser)]
     assert {name: state_of(logs, name) for name in replies} == {
         plain: (30, ours),
         busy: (30, [("metrics", other_destination), ("siem", other_destination)]),  # quota: left alone
@@ -158,13 +158,13 @@ def test_the_schedule_reconciles_drift_on_existing_groups(
     logs.put_retention_policy(logGroupName="/aws/lambda/b", retentionInDays=30)
     logs.put_retention_policy(logGroupName="/aws/lambda/c", retentionInDays=30)
     logs.put_subscription_filter(
-        logGroupName="/aws/lambda/c", filterName="loglake", filterPattern="", destinationArn=parser
+        logGroupName="/aws/lambda/c", filterName="loglake-prod-parser", filterPattern="", destinationArn=parser
     )
     # When the daily schedule fires
     summary = invoke(event("scheduled_daily.json"))
     # Then everything is brought in line and the summary counts it
     assert {n: state_of(logs, n) for n in ("/aws/lambda/a", "/aws/lambda/b", "/aws/lambda/c")} == {
-        n: (30, [("loglake", parser)]) for n in ("/aws/lambda/a", "/aws/lambda/b", "/aws/lambda/c")
+        n: (30, [("loglake-prod-parser", parser)]) for n in ("/aws/lambda/a", "/aws/lambda/b", "/aws/lambda/c")
     }
     assert summary == {
         "seen": 3, "retention_set": 1, "subscribed": 2, "unsubscribed": 0,
@@ -192,7 +192,7 @@ def test_rules_from_ssm_match_by_tags_and_enforce(
     reply = invoke(event("cloudtrail_create_log_group_with_tags.json"))
     # Then the tag rule matched, and its retention was enforced
     assert reply["rule"] == "payments"
-    assert state_of(logs, "/ecs/payments-worker") == (90, [("loglake", env)])
+    assert state_of(logs, "/ecs/payments-worker") == (90, [("loglake-prod-parser", env)])
 
 
 def test_invalid_rules_refuse_to_start_and_name_the_line(
@@ -235,7 +235,7 @@ def test_account_mode_sets_retention_per_group_and_one_account_policy(
             "put_account_policy",
             {},
             {
-                "policyName": "loglake",
+                "policyName": "loglake-prod-parser",
                 "policyDocument": json.dumps({"DestinationArn": env, "FilterPattern": ""}, sort_keys=True),
                 "policyType": "SUBSCRIPTION_FILTER_POLICY",
                 "scope": "ALL",

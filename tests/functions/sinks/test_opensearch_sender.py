@@ -123,11 +123,34 @@ def test_after_an_outage_the_next_batches_skip_the_cluster_for_the_cooldown() ->
 
 
 def test_a_request_refused_for_good_is_not_retried() -> None:
-    client = ScriptedClient(raising(TransportError(413, "request entity too large", {})), ok)
+    client = ScriptedClient(raising(TransportError(403, "forbidden", {})), ok)
     report = sender(client, FakeTime(), max_docs=2).send(items(4), deadline=60)
     # the refused chunk failed without retries; the next chunk was still sent (the cluster is up)
     assert len(client.requests) == 2 and report.retries == 0 and report.indexed == 2
-    assert {(f.status, f.reason.split(":")[0]) for f in report.failures} == {(413, "bulk request refused")}
+    assert {(f.status, f.reason.split(":")[0]) for f in report.failures} == {(403, "bulk request refused")}
+
+
+def test_a_request_refused_as_a_whole_is_split_until_only_the_guilty_document_fails() -> None:
+    # Given a cluster that refuses (400) any bulk holding document "2", and takes the rest
+    def refuse_two(ids: list[str]) -> dict[str, Any]:
+        if "2" in ids:
+            raise TransportError(400, "action_request_validation_exception", {})
+        return ok(ids)
+
+    client = ScriptedClient(*[refuse_two] * 6)
+    # When four documents are sent in one bulk
+    report = sender(client, FakeTime()).send(items(4), deadline=60)
+    # Then halves are tried until "2" is alone: three indexed, one failure, no retry of the same request
+    assert client.requests == [["0", "1", "2", "3"], ["0", "1"], ["2", "3"], ["2"], ["3"]]
+    assert report.indexed == 3 and report.retries == 0
+    assert [(f.item.doc_id, f.status) for f in report.failures] == [("2", 400)]
+
+
+def test_a_request_too_large_is_split_too() -> None:
+    client = ScriptedClient(raising(TransportError(413, "request entity too large", {})), ok, ok)
+    report = sender(client, FakeTime()).send(items(4), deadline=60)
+    assert client.requests == [["0", "1", "2", "3"], ["0", "1"], ["2", "3"]]
+    assert report.indexed == 4 and report.failures == []
 
 
 def test_items_still_throttled_at_the_deadline_are_failures_with_status_429() -> None:

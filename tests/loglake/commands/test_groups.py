@@ -102,7 +102,7 @@ def test_confirmed_apply_changes_exactly_the_plan(
     assert cli("apply", parser_arn, "--yes") == 0
     captured = capsys.readouterr()
     # Then exactly the planned changes were made, and nothing else
-    ours = [("loglake", parser_arn)]
+    ours = [("loglake-prod-parser", parser_arn)]
     assert snapshot(logs) == {
         "/aws/lambda/orders": (30, ours),
         "/aws/lambda/kept": (90, ours),
