@@ -54,10 +54,11 @@ def is_kinesis_event(event: Mapping[str, Any]) -> bool:
 
 
 def _gunzip(data: bytes) -> bytes:
+    """gzip as CloudWatch sends it, or zlib (a zlib header, as in Powertools' sample event with policyLevel)."""
     try:
-        return gzip.decompress(data)
+        return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else zlib.decompress(data)
     except (OSError, EOFError, zlib.error) as exc:
-        raise DecodeError(f"payload is not valid gzip: {exc}") from exc
+        raise DecodeError(f"payload is not valid gzip or zlib: {exc}") from exc
 
 
 def _require(payload: Mapping[str, Any], key: str, kind: type) -> Any:

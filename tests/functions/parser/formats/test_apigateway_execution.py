@@ -38,7 +38,18 @@ def parsed(message: str) -> dict[str, Any]:
 def test_execution_format_fills_only_schema_columns() -> None:
     # Given the execution format
     # Then its fields are events columns, in the order of the parser's tuple
-    assert EXECUTION.fields == ("record_type", "source", "request_id", "level", "message", "status_code")
+    assert EXECUTION.fields == (
+        "record_type",
+        "source",
+        "request_id",
+        "level",
+        "message",
+        "status_code",
+        "http_method",
+        "resource_path",
+        "integration_latency_ms",
+        "trace_id",
+    )
     assert set(EXECUTION.fields) <= set(EVENTS.names)
     assert EXECUTION.parse is parse_execution
 
@@ -60,11 +71,12 @@ def test_a_successful_request_is_info_and_ends_with_its_status() -> None:
     first_request = [line for line in fixture_lines()[:-MALFORMED_TAIL] if line.startswith(f"({REQUEST_ID})")]
     rows = [columns(parse_execution(line)) for line in first_request]
     # When they are parsed
-    # Then they share the request id, are all INFO, and only the completion line has a status
+    # Then they share the request id, are all INFO, and only the integration's response and the
+    # completion line state a status
     assert len(rows) == 17
     assert {row["request_id"] for row in rows} == {REQUEST_ID}
     assert {row["level"] for row in rows} == {"INFO"}
-    assert [row["status_code"] for row in rows if row["status_code"] is not None] == [200]
+    assert [row["status_code"] for row in rows if row["status_code"] is not None] == [200, 200]
     assert rows[0]["message"] == "Extended Request Id: Kx0AbHmXoAMEd1A="
 
 
@@ -79,6 +91,10 @@ def test_the_message_drops_the_prefix_and_trailing_blanks() -> None:
         "level": "INFO",
         "message": "Method request body before transformations:",
         "status_code": None,
+        "http_method": None,
+        "resource_path": None,
+        "integration_latency_ms": None,
+        "trace_id": None,
     }
 
 
@@ -104,7 +120,7 @@ def test_the_message_drops_the_prefix_and_trailing_blanks() -> None:
         ),
         ("Lambda invocation failed with status: 429. Lambda request id: 6c7d8e9f", "ERROR", None),
         ('Endpoint response body before transformations: {"errorMessage":"division by zero"}', "INFO", None),
-        ("Received response. Status: 500, Integration latency: 24 ms", "INFO", None),
+        ("Received response. Status: 500, Integration latency: 24 ms", "INFO", 500),
         (
             "API Key **********************************wxyz not authorized because method 'POST /orders'",
             "INFO",

@@ -36,9 +36,16 @@ def test_timeouts(line: str) -> None:
     assert r["error_message"] == "Task timed out after 3.00 seconds"
 
 
-def test_runtime_exit_by_signal_is_out_of_memory() -> None:
-    r = row(CRASH, f"RequestId: {RID} Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n")
+def test_runtime_exit_by_signal_without_a_stated_type_is_out_of_memory() -> None:
+    r = row(CRASH, f"RequestId: {RID} Error: Runtime exited with error: signal: killed")
     assert (r["record_type"], r["request_id"], r["error_type"]) == ("runtime_error", RID, OUT_OF_MEMORY)
+
+
+def test_the_error_type_the_line_states_wins_over_an_inferred_one() -> None:
+    # Given a kill that Lambda itself reports as Runtime.ExitError
+    r = row(CRASH, f"RequestId: {RID} Error: Runtime exited with error: signal: killed\nRuntime.ExitError\n")
+    # Then it is that error, not an out-of-memory guessed from `signal: killed`
+    assert (r["record_type"], r["request_id"], r["error_type"]) == ("runtime_error", RID, "Runtime.ExitError")
 
 
 def test_runtime_exit_with_status_keeps_the_runtime_error_type() -> None:
