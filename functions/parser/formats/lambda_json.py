@@ -31,7 +31,7 @@ from functions.parser.formats.fields import (
     trace_id_from_header,
 )
 
-# Every `platform.*` type of the Telemetry API and the JSON log format → a record type the schema lists.
+# Every `platform.*` type of the Telemetry API, the Logs API and the JSON log format → a record type the schema lists.
 RECORD_TYPES = {
     "initStart": "init_start",
     "initRuntimeDone": "init_runtime_done",
@@ -39,6 +39,7 @@ RECORD_TYPES = {
     "start": "start",
     "runtimeDone": "runtime_done",
     "report": "report",
+    "end": "end",  # Logs API
     "restoreStart": "restore_start",
     "restoreRuntimeDone": "restore_runtime_done",
     "restoreReport": "restore_report",

@@ -209,3 +209,27 @@ def test_api_and_stage_from_group(group: str, expected: tuple[str | None, str | 
 
 def test_api_and_stage_from_group_tolerates_non_strings() -> None:
     assert api_and_stage_from_group(None) == (None, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("message", "filled"),
+    [
+        ("HTTP Method: GET, Resource Path: /echo", {"http_method": "GET", "resource_path": "/echo"}),
+        (
+            "HTTP Method: POST, Resource Path: /verifyReceipt",
+            {"http_method": "POST", "resource_path": "/verifyReceipt"},
+        ),
+        ("Received response. Integration latency: 11029 ms", {"integration_latency_ms": 11029.0, "status_code": None}),
+        (
+            "Received response. Status: 200, Integration latency: 86 ms",
+            {"integration_latency_ms": 86.0, "status_code": 200},
+        ),
+        ("X-ray Tracing ID : 1-5c7674f4-a3491d0a9c8012c191821b83", {"trace_id": "1-5c7674f4-a3491d0a9c8012c191821b83"}),
+    ],
+)
+def test_lines_that_state_a_fact_fill_its_column(message: str, filled: dict[str, Any]) -> None:
+    # Given an execution line that states the method and path, the integration's answer or the trace
+    row = parsed(message)
+    # Then that column holds it, and the line stays an INFO execution row of its request
+    assert {key: row[key] for key in filled} == filled
+    assert (row["record_type"], row["request_id"], row["level"]) == ("execution", REQUEST_ID, "INFO")
