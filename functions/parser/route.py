@@ -48,9 +48,11 @@ def _route_timestamped(line: str) -> Format:
         return lambda_runtime_text.TIMEOUT
     if line[10] == "T" and "\t" in line[:40]:
         return node_text.NODE_TEXT
+    if java_text.matches_dated(line):
+        return java_text.JAVA_TEXT
     if lambda_runtime_text.is_out_of_memory(line[:400]):
-        return lambda_runtime_text.CRASH
-    if line[10] == "T" and not java_text.matches_dated(line) and node_text.matches_spaced(line):
+        return lambda_runtime_text.CRASH  # e.g. Node.js's `<ts> <request id> FATAL ERROR: ... heap out of memory`
+    if line[10] == "T" and node_text.matches_spaced(line):
         return node_text.NODE_TEXT  # a Node.js line whose tabs became spaces
     return java_text.JAVA_TEXT
 
@@ -69,7 +71,7 @@ def _route_capitalized(line: str) -> Format | None:
     platform = _PLATFORM.get(word)
     if platform is not None:
         return platform
-    if word == "RequestId:":
+    if word == "RequestId:" and " Error:" in line[:80]:
         timed_out = "Task timed out after" in line[:200]
         return lambda_runtime_text.TIMEOUT if timed_out else lambda_runtime_text.CRASH
     if line.startswith(python_text.LAMBDA_WARNING):

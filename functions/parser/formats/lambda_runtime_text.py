@@ -114,7 +114,7 @@ CRASH = Format("lambda_crash", FIELDS, parse_crash)
 def looks_like_crash(line: str) -> bool:
     """Cheap pre-check used by the router before it hands a line to CRASH."""
     return (
-        line.startswith("RequestId: ")
+        (line.startswith("RequestId: ") and " Error:" in line[:80])
         or "Runtime exited with error" in line
         or "Traceback (most recent call last):" in line
         or is_out_of_memory(line)

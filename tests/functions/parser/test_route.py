@@ -57,3 +57,8 @@ def test_real_line_shapes_reach_their_format(line: str, fmt: Format) -> None:
 )
 def test_near_misses_stay_prints(line: str) -> None:
     assert route(line, plain.PRINT)[0] is plain.PRINT
+
+
+def test_a_log4j_line_that_mentions_out_of_memory_stays_a_java_line() -> None:
+    line = f"2026-11-27 05:09:26.330 {RID} ERROR Handler - java.lang.OutOfMemoryError: Java heap space"
+    assert route(line, plain.PRINT)[0] is java_text.JAVA_TEXT
