@@ -6,7 +6,8 @@ input order. Three things need the whole batch rather than one line:
   `YYYY/MM/DD/[<version>]<hex>`: a stream is one execution environment of one version.
 - A function logging to a custom log group (advanced logging controls; several functions may share
   the group) writes streams named `YYYY/MM/DD/<function>[<version>]<hex>`: the function name comes
-  from the stream, and such a batch is Lambda's whatever the group is called.
+  from the stream, and such a batch is Lambda's whatever the group is called (the naming is AWS's:
+  https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html).
 - A line without a request id (a traceback, a print) belongs to the invocation in flight: after its
   START and before its END in the same stream. Batches can begin mid-invocation, so the id is also
   taken backwards from the END/REPORT that closes it.

@@ -4,7 +4,9 @@
   `platform.report` (metrics, status, tracing), `platform.initStart` (runtime version, function),
   `platform.runtimeDone`, `platform.restoreReport`... Every type AWS documents has its record_type in
   `RECORD_TYPES` (named like the text format's lines: telemetry and logs subscriptions are `telemetry`,
-  as `TELEMETRY` / `LOGS` lines are); a type AWS adds later is kept as `platform`.
+  as `TELEMETRY` / `LOGS` lines are); a type AWS adds later is kept as `platform`. The types are those of
+  https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html and of the Logs API
+  (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-logs-api.html: platform.end, platform.fault...).
 - `platform.fault` carries text, not an object (`RequestId: <id> Error: ...`): a `platform` row with
   the request id and the error type read from the text.
 - Application records written by the runtime: `{"timestamp", "level" (or "log_level"), "message",
