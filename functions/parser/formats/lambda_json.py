@@ -127,13 +127,21 @@ def _platform_message(event_type: str, record: dict[str, Any]) -> str:
     return " ".join(words)
 
 
-def _init_duration(record_type: str, metrics: dict[str, Any]) -> float | None:
-    """Cold-start init time: `initDurationMs` on a report, the phase's own `durationMs` on an init report."""
-    if record_type == "report":
-        return to_float(metrics.get("initDurationMs"))
+def _durations(record_type: str, metrics: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
+    """(duration, init duration, restore duration): an init or restore report's own `durationMs` is the
+    phase's duration, as INIT_REPORT / RESTORE_REPORT lines give it; a report's are its invocation's."""
+    duration = to_float(metrics.get("durationMs"))
     if record_type == "init_report":
-        return to_float(metrics.get("durationMs"))
-    return None
+        return None, duration, None
+    if record_type == "restore_report":
+        return None, None, duration
+    return duration, to_float(metrics.get("initDurationMs")), to_float(metrics.get("restoreDurationMs"))
+
+
+def _level(record_type: str, status: str | None) -> str | None:
+    if record_type == "logs_dropped":
+        return "WARN"  # Lambda dropped log lines
+    return "ERROR" if status is not None and status != "success" else None
 
 
 def parse_platform(obj: dict[str, Any]) -> Row | None:
@@ -148,26 +156,23 @@ def parse_platform(obj: dict[str, Any]) -> Row | None:
     tracing = record.get("tracing")
     tracing = tracing if isinstance(tracing, dict) else {}
     status = text_or_none(record.get("status"))
-    failed = status is not None and status != "success"
-    if record_type == "logs_dropped":
-        failed = True  # Lambda lost log lines: worth a warning level at least
-    level = ("WARN" if record_type == "logs_dropped" else "ERROR") if failed else None
+    duration, init_duration, restore_duration = _durations(record_type, metrics)
     return (
         record_type,
         request_id_or_none(record.get("requestId")),
         text_or_none(record.get("functionName")),
         text_or_none(record.get("version") or record.get("functionVersion")),
         text_or_none(record.get("runtimeVersion")),
-        level,
+        _level(record_type, status),
         status,
         text_or_none(record.get("errorType")),
         trace_id_from_header(tracing.get("value")),
-        to_float(metrics.get("durationMs")) if record_type != "init_report" else None,
+        duration,
         to_int(metrics.get("billedDurationMs")),
         to_int(metrics.get("memorySizeMB")),
         to_int(metrics.get("maxMemoryUsedMB")),
-        _init_duration(record_type, metrics),
-        to_float(metrics.get("restoreDurationMs")),
+        init_duration,
+        restore_duration,
         to_int(metrics.get("billedRestoreDurationMs")),
         attributes_json(record, _PLATFORM_PROMOTED),
         _platform_message(obj["type"], record),

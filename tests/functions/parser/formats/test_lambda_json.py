@@ -180,3 +180,19 @@ def test_records_without_a_message_take_it_from_the_key_that_carries_text() -> N
 def test_dotnet_level_names(printed: str, level: str) -> None:
     r = as_row(lambda_json.APP, {"timestamp": "2026-11-27T05:09:26.000Z", "level": printed, "message": "m"})
     assert r["level"] == level
+
+
+def test_restore_report_duration_is_the_restore_duration_like_the_text_line() -> None:
+    record = {
+        "time": "2026-11-27T05:09:26.000Z",
+        "type": "platform.restoreReport",
+        "record": {"metrics": {"durationMs": 571.67}, "status": "error", "errorType": "Runtime.ExitError"},
+    }
+    r = as_row(lambda_json.PLATFORM, record)
+    assert (r["record_type"], r["restore_duration_ms"], r["duration_ms"], r["level"], r["error_type"]) == (
+        "restore_report",
+        571.67,
+        None,
+        "ERROR",
+        "Runtime.ExitError",
+    )
