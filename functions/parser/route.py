@@ -48,11 +48,10 @@ def _route_timestamped(line: str) -> Format:
         return lambda_runtime_text.TIMEOUT
     if line[10] == "T" and "\t" in line[:40]:
         return node_text.NODE_TEXT
-    if java_text.matches_dated(line):
-        return java_text.JAVA_TEXT
-    if lambda_runtime_text.is_out_of_memory(line[:400]):
+    # The regex checks run only on lines that pass a cheap test first; a dated log4j line stays Java.
+    if lambda_runtime_text.is_out_of_memory(line[:400]) and not java_text.matches_dated(line):
         return lambda_runtime_text.CRASH  # e.g. Node.js's `<ts> <request id> FATAL ERROR: ... heap out of memory`
-    if line[10] == "T" and node_text.matches_spaced(line):
+    if line[10] == "T" and node_text.matches_spaced(line) and not java_text.matches_dated(line):
         return node_text.NODE_TEXT  # a Node.js line whose tabs became spaces
     return java_text.JAVA_TEXT
 
