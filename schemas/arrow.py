@@ -23,5 +23,5 @@ def arrow_type(kind: Kind) -> pa.DataType:
 
 def arrow_schema(table: Table) -> pa.Schema:
     """Columns only: partition keys live in the object path (Hive style), not in the files."""
-    fields = [pa.field(c.name, arrow_type(c.kind), nullable=True, metadata={"doc": c.doc}) for c in table.columns]
+    fields = [pa.field(c.name, arrow_type(c.kind), nullable=True, metadata={"doc": c.described}) for c in table.columns]
     return pa.schema(fields, metadata={"table": table.name})

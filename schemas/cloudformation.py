@@ -53,7 +53,9 @@ def glue_table_input(table: Table, base: str = LOCATION) -> dict[str, Any]:
             {"Name": p.name, "Type": glue_type(p.kind), "Comment": _comment(p.doc)} for p in table.partitions
         ],
         "StorageDescriptor": {
-            "Columns": [{"Name": c.name, "Type": glue_type(c.kind), "Comment": _comment(c.doc)} for c in table.columns],
+            "Columns": [
+                {"Name": c.name, "Type": glue_type(c.kind), "Comment": _comment(c.described)} for c in table.columns
+            ],
             "Location": {"Fn::Sub": table_location(table, base)},
             "InputFormat": PARQUET_INPUT,
             "OutputFormat": PARQUET_OUTPUT,

@@ -24,6 +24,12 @@ class Column:
     kind: Kind
     doc: str
     indexed: bool = True  # False: stored in OpenSearch `_source` but not searchable
+    values: tuple[str, ...] = ()  # the closed list of values the column may hold (empty: any value)
+
+    @property
+    def described(self) -> str:
+        """The doc, followed by the allowed values when the column has a closed list."""
+        return f"{self.doc} One of: {', '.join(self.values)}." if self.values else self.doc
 
 
 @dataclass(frozen=True)

@@ -10,20 +10,25 @@ from schemas.columns import Column, Kind, Partition, Table
 
 S, T, INT, B, D, TS, IP = Kind.STRING, Kind.TEXT, Kind.INT, Kind.BIGINT, Kind.DOUBLE, Kind.TIMESTAMP, Kind.IP
 
+# THE lists of record types and levels: the parser emits nothing else (a property test holds it to
+# them), and the column docs, the Glue comments and the OpenSearch template are generated from them.
 RECORD_TYPES = (
     "init_start",
+    "init_runtime_done",
     "init_report",
     "start",
     "end",
     "report",
     "runtime_done",
     "restore_start",
+    "restore_runtime_done",
     "restore_report",
     "timeout",
     "app",
     "runtime_error",
     "extension",
     "telemetry",
+    "logs_dropped",
     "platform",
     "access",
     "execution",
@@ -47,8 +52,8 @@ EVENTS = Table(
         Column("source", S, "Producer family: lambda, apigateway or other."),
         Column("function_name", S, "Lambda function name, from the log group or the record."),
         Column("function_version", S, "Lambda version ($LATEST or a number), from START or the stream."),
-        Column("record_type", S, "Kind of line: " + ", ".join(RECORD_TYPES) + "."),
-        Column("level", S, "Normalized level: " + ", ".join(LEVELS) + "."),
+        Column("record_type", S, "Kind of line.", values=RECORD_TYPES),
+        Column("level", S, "Normalized level.", values=LEVELS),
         Column("request_id", S, "Lambda or API Gateway request id; inherited inside an invocation."),
         Column("message", T, "The text of the line without the runtime prefix."),
         Column("raw", T, "The original event text, byte for byte; nothing is ever lost.", indexed=False),

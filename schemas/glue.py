@@ -45,7 +45,8 @@ def glue_ddl(table: Table, database: str = DATABASE_PLACEHOLDER, location: str =
     """DDL for Athena. `location` is the table prefix, e.g. s3://bucket/lake/events/."""
     width = max(len(c.name) for c in table.columns) + 2
     cols = ",\n".join(
-        f"  `{c.name}`{' ' * (width - len(c.name))}{glue_type(c.kind)} COMMENT {_quote(c.doc)}" for c in table.columns
+        f"  `{c.name}`{' ' * (width - len(c.name))}{glue_type(c.kind)} COMMENT {_quote(c.described)}"
+        for c in table.columns
     )
     parts = ",\n".join(f"  `{p.name}` {glue_type(p.kind)} COMMENT {_quote(p.doc)}" for p in table.partitions)
     props = ",\n".join(f"  {_quote(k)} = {_quote(v)}" for k, v in table_properties(table, location).items())

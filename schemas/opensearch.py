@@ -51,6 +51,11 @@ def field_mapping(column: Column) -> dict[str, Any]:
     return mapping
 
 
+def closed_values(table: Table) -> dict[str, list[str]]:
+    """The columns with a closed list of values (record_type, level), for whoever reads the template."""
+    return {c.name: list(c.values) for c in table.columns if c.values}
+
+
 def index_template(table: Table, index_prefix: str = DEFAULT_INDEX_PREFIX, shards: int = 1) -> dict[str, Any]:
     """Template for daily indices `<prefix>-yyyy.MM.dd`; documents carry exactly the schema's columns."""
     return {
@@ -62,7 +67,7 @@ def index_template(table: Table, index_prefix: str = DEFAULT_INDEX_PREFIX, shard
             "settings": {"number_of_shards": shards, "number_of_replicas": 0, "refresh_interval": "5s"},
             "mappings": {
                 "dynamic": "strict",
-                "_meta": {"time_field": table.time_column},
+                "_meta": {"time_field": table.time_column, "values": closed_values(table)},
                 "properties": {c.name: field_mapping(c) for c in table.columns},
             },
         },

@@ -4,10 +4,16 @@ Pure. The output has exactly the columns of `schemas.events.EVENTS`, one row per
 input order. Three things need the whole batch rather than one line:
 - `function_version` comes from START (or platform.start) and otherwise from the log stream name,
   `YYYY/MM/DD/[<version>]<hex>`: a stream is one execution environment of one version.
+- A function logging to a custom log group (advanced logging controls; several functions may share
+  the group) writes streams named `YYYY/MM/DD/<function>[<version>]<hex>`: the function name comes
+  from the stream, and such a batch is Lambda's whatever the group is called (the naming is AWS's:
+  https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html).
 - A line without a request id (a traceback, a print) belongs to the invocation in flight: after its
   START and before its END in the same stream. Batches can begin mid-invocation, so the id is also
   taken backwards from the END/REPORT that closes it.
 - `source` is known from the log group name, or, for a custom-named group, from the lines themselves.
+A row whose format found no text to put in `message` (a JSON metric line, say) gets its line, right-trimmed:
+every row can be found by a word search.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from schemas.arrow import arrow_schema
 from schemas.events import EVENTS
 
 SCHEMA = arrow_schema(EVENTS)
-_STREAM_VERSION = re.compile(r"^\d{4}/\d\d/\d\d/\[([^\]]+)\]")
+# `YYYY/MM/DD/[<version>]<id>` in /aws/lambda/<function>, `YYYY/MM/DD/<function>[<version>]<id>` elsewhere
+_LAMBDA_STREAM = re.compile(r"^\d{4}/\d\d/\d\d/([A-Za-z0-9_-]{0,140})\[([^\[\]]+)\]\[?[0-9a-zA-Z]+\]?$")
 Column: TypeAlias = "pa.Array[Any] | pa.ChunkedArray[Any]"
 _OPENS = pa.array(["start"])
 _CLOSES = pa.array(["end", "runtime_done", "report"])
@@ -60,14 +67,22 @@ def source_of(log_group: str) -> str:
     return "other"
 
 
-def function_name_of(log_group: str) -> str | None:
+def function_name_of(log_group: str, log_stream: str = "") -> str | None:
+    """The function whose logs these are: from `/aws/lambda/<function>`, else from a custom group's stream."""
     name = log_group.removeprefix("/aws/lambda/")
-    return name or None if name != log_group else None
+    if name != log_group:
+        return name or None
+    match = _LAMBDA_STREAM.match(log_stream)
+    return (match.group(1) or None) if match else None
 
 
 def version_of(log_stream: str) -> str | None:
-    match = _STREAM_VERSION.match(log_stream)
-    return match.group(1) if match else None
+    match = _LAMBDA_STREAM.match(log_stream)
+    return match.group(2) if match else None
+
+
+def is_lambda_stream(log_stream: str) -> bool:
+    return _LAMBDA_STREAM.match(log_stream) is not None
 
 
 def _constant(value: object, n: int, type_: pa.DataType) -> Column:
@@ -119,14 +134,19 @@ def _batch_source(batch: LogBatch, parsed: pa.Table) -> str:
     return source
 
 
-def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
+def _source_before_parsing(batch: LogBatch) -> str:
     source = source_of(batch.log_group)
+    return "lambda" if source == "other" and function_name_of(batch.log_group, batch.log_stream) else source
+
+
+def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
+    source = _source_before_parsing(batch)
     fallback = plain.PRINT if source == "lambda" else plain.UNKNOWN
     raw = pa.array(batch.messages, pa.string())
     parsed_lines: ParsedLines = parse_lines(batch.messages, fallback, raw)
     parsed = parsed_lines.columns
     n = len(batch)
-    source = _batch_source(batch, parsed)
+    source = source if source == "lambda" else _batch_source(batch, parsed)
     api_id, stage = apigateway_execution.api_and_stage_from_group(batch.log_group)
     request_id = _column(parsed, "request_id")
     if source == "lambda" and request_id.null_count:
@@ -140,10 +160,11 @@ def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
         "log_group": _constant(batch.log_group, n, pa.string()),
         "log_stream": _constant(batch.log_stream, n, pa.string()),
         "source": _or(parsed, "source", source),
-        "function_name": _or(parsed, "function_name", function_name_of(batch.log_group)),
+        "function_name": _or(parsed, "function_name", function_name_of(batch.log_group, batch.log_stream)),
         "function_version": _or(parsed, "function_version", version_of(batch.log_stream)),
         "request_id": request_id,
         "raw": raw,
+        "message": pc.coalesce(_column(parsed, "message"), pc.utf8_rtrim_whitespace(raw)),
         "api_id": _or(parsed, "api_id", api_id),
         "stage": _or(parsed, "stage", stage),
     }

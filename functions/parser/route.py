@@ -23,9 +23,14 @@ from functions.parser.formats import (
     python_text,
 )
 from functions.parser.formats.base import LEVEL_ALIASES, Format
+from functions.parser.formats.fields import UUID_SHAPE
 
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d[T ]")
+_CLOCK = re.compile(r"\d\d:\d\d:\d\d")
+_ID_FIRST = re.compile(rf"{UUID_SHAPE}[ \t]")
 _PLATFORM = lambda_platform_text.BY_PREFIX
+_LEVEL_CLOSE = max(map(len, LEVEL_ALIASES)) + 2  # where the `]` of `[LEVEL]` can be, at the latest
+_JUL = frozenset(java_text.JUL_LEVELS)
 
 
 def route_json(obj: dict[str, Any]) -> Format:
@@ -43,30 +48,54 @@ def _route_timestamped(line: str) -> Format:
         return lambda_runtime_text.TIMEOUT
     if line[10] == "T" and "\t" in line[:40]:
         return node_text.NODE_TEXT
+    # The regex checks run only on lines that pass a cheap test first; a dated log4j line stays Java.
+    if lambda_runtime_text.is_out_of_memory(line[:400]) and not java_text.matches_dated(line):
+        return lambda_runtime_text.CRASH  # e.g. Node.js's `<ts> <request id> FATAL ERROR: ... heap out of memory`
+    if line[10] == "T" and node_text.matches_spaced(line) and not java_text.matches_dated(line):
+        return node_text.NODE_TEXT  # a Node.js line whose tabs became spaces
     return java_text.JAVA_TEXT
+
+
+def _first_word(line: str) -> str:
+    end = len(line)
+    for sep in (" ", "\t", "\n"):
+        found = line.find(sep, 0, 16)
+        if 0 < found < end:
+            end = found
+    return line[:end]
+
+
+def _route_capitalized(line: str) -> Format | None:
+    word = _first_word(line)
+    platform = _PLATFORM.get(word)
+    if platform is not None:
+        return platform
+    if word == "RequestId:" and " Error:" in line[:80]:
+        timed_out = "Task timed out after" in line[:200]
+        return lambda_runtime_text.TIMEOUT if timed_out else lambda_runtime_text.CRASH
+    if line.startswith(python_text.LAMBDA_WARNING):
+        return python_text.PYTHON_TEXT
+    if word.endswith(":") and word[:-1] in _JUL:
+        return java_text.JAVA_TEXT
+    return None
 
 
 def _route_text(line: str, fallback: Format) -> Format:
     first = line[0]
     if first == "[":
-        close = line.find("]", 1, 12)
-        if close > 0 and line[1:close] in LEVEL_ALIASES:
+        close = line.find("]", 1, _LEVEL_CLOSE)
+        if close > 0 and line[1:close].upper() in LEVEL_ALIASES:
             return python_text.PYTHON_TEXT
     elif first.isdigit() and _ISO_DATE.match(line):
         return _route_timestamped(line)
     elif "A" <= first <= "Z":
-        end = len(line)
-        for sep in (" ", "\t", "\n"):
-            found = line.find(sep, 0, 16)
-            if 0 < found < end:
-                end = found
-        platform = _PLATFORM.get(line[:end])
-        if platform is not None:
-            return platform
-        if line.startswith("RequestId: ") and "Task timed out after" in line:
-            return lambda_runtime_text.TIMEOUT
+        found = _route_capitalized(line)
+        if found is not None:
+            return found
     elif first == "(":
         return apigateway_execution.EXECUTION
+    if first.isalnum() and (_CLOCK.match(line) or _ID_FIRST.match(line)) and java_text.JAVA_TEXT.parse(line):
+        return java_text.JAVA_TEXT
     if lambda_runtime_text.looks_like_crash(line):
         return lambda_runtime_text.CRASH
     return apigateway_access.text_format_for(line) or fallback

@@ -3,8 +3,13 @@
 They arrive in the group `API-Gateway-Execution-Logs_<apiId>/<stage>`; `api_and_stage_from_group`
 reads the API id and stage from that name (the parser sees only the message).
 
-`message` is the text after the `(<request id>) ` prefix. `status_code` is set only by the
-`Method completed with status: N` line, the status the client received. `level`:
+`message` is the text after the `(<request id>) ` prefix. The lines that state a fact fill its column:
+- `HTTP Method: GET, Resource Path: /echo` → http_method, resource_path;
+- `Received response. Status: 200, Integration latency: 86 ms` (or without the status) → status_code
+  (what the integration answered) and integration_latency_ms;
+- `Method completed with status: N` → status_code, the status the client received;
+- `X-ray Tracing ID : 1-...` → trace_id.
+`level`:
 - ERROR when the line's headline (the text before its first colon) says failed / error / timed out,
   e.g. `Execution failed due to configuration error: ...`, `Endpoint request timed out`,
   `Lambda execution failed with status 200 due to customer function error: ...`. Only the headline
@@ -23,6 +28,9 @@ from functions.parser.formats.fields import request_id_or_none
 
 _LINE = re.compile(r"^\(([^()\s]+)\) (.*)$", re.DOTALL)
 _COMPLETED = re.compile(r"completed with status: (\d{3})\b")
+_REQUEST = re.compile(r"^HTTP Method: ([A-Z]+), Resource Path: (\S+)")
+_RECEIVED = re.compile(r"^Received response\.(?: Status: (\d{3}),)? Integration latency: (\d+(?:\.\d+)?) ms")
+_XRAY = re.compile(r"^X-ray Tracing ID ?: (1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24})")
 _FAILURE = re.compile(r"\b(?:fail(?:ed|ure)?|errors?|timed out|time-?out)\b", re.IGNORECASE)
 _GROUP = re.compile(r"^API-Gateway-Execution-Logs_([A-Za-z0-9]+)(?:/([^/\s]+))?$")
 _HEADLINE_CHARS = 200
@@ -55,14 +63,21 @@ def parse_execution(line: str) -> Row | None:
         return None
     completed = _COMPLETED.search(message)
     status = int(completed.group(1)) if completed else None  # 3 digits: what to_int would read
-    return (
-        "execution",
-        "apigateway",
-        request_id_or_none(match.group(1)),
-        _level(message, status),
-        message,
-        status,
-    )
+    level = _level(message, status)
+    method = path = latency = trace = None
+    if message.startswith("HTTP Method: "):
+        request = _REQUEST.match(message)
+        method, path = request.groups() if request else (None, None)
+    elif message.startswith("Received response."):
+        received = _RECEIVED.match(message)
+        if received:
+            status = int(received.group(1)) if received.group(1) else None
+            latency = float(received.group(2))
+    elif message.startswith("X-ray Tracing ID"):
+        xray = _XRAY.match(message)
+        trace = xray.group(1) if xray else None
+    request_id = request_id_or_none(match.group(1))
+    return ("execution", "apigateway", request_id, level, message, status, method, path, latency, trace)
 
 
 def api_and_stage_from_group(log_group: str) -> tuple[str | None, str | None]:
@@ -73,6 +88,17 @@ def api_and_stage_from_group(log_group: str) -> tuple[str | None, str | None]:
     return match.group(1), match.group(2)
 
 
-EXECUTION_FIELDS = ("record_type", "source", "request_id", "level", "message", "status_code")
+EXECUTION_FIELDS = (
+    "record_type",
+    "source",
+    "request_id",
+    "level",
+    "message",
+    "status_code",
+    "http_method",
+    "resource_path",
+    "integration_latency_ms",
+    "trace_id",
+)
 
 EXECUTION = Format("apigateway_execution", EXECUTION_FIELDS, parse_execution)

@@ -16,15 +16,24 @@ from typing import Any
 
 Row = tuple[Any, ...]
 
+# Level names as runtimes and logging libraries print them → the schema's levels (`schemas.events.LEVELS`):
+# syslog names, .NET's (Information, Critical...) and java.util.logging's (SEVERE, FINE...).
 LEVEL_ALIASES: dict[str, str] = {
     "TRACE": "TRACE",
+    "VERBOSE": "TRACE",
+    "FINEST": "TRACE",
+    "FINER": "TRACE",
     "DEBUG": "DEBUG",
+    "FINE": "DEBUG",
     "INFO": "INFO",
+    "INFORMATION": "INFO",
     "NOTICE": "INFO",
+    "CONFIG": "INFO",
     "WARN": "WARN",
     "WARNING": "WARN",
     "ERROR": "ERROR",
     "ERR": "ERROR",
+    "SEVERE": "ERROR",
     "CRITICAL": "FATAL",
     "FATAL": "FATAL",
     "EMERG": "FATAL",

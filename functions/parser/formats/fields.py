@@ -9,6 +9,8 @@ from typing import Any
 
 # A request id as Lambda prints it (a UUID) — API Gateway ids are matched by their own formats.
 UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+# The same shape with any letters: documentation redacts ids as `8f507cfc-xmpl-4697-b07a-ac58fc914c95`.
+UUID_SHAPE = r"[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}"
 _NO_ID = frozenset({"", "-", "None", "none", "null", "undefined"})
 _TRACE_ROOT = re.compile(r"Root=(1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24})")
 

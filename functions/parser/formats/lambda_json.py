@@ -2,11 +2,18 @@
 
 - Platform records `{"time", "type": "platform.<event>", "record": {...}}`: `platform.start`,
   `platform.report` (metrics, status, tracing), `platform.initStart` (runtime version, function),
-  `platform.runtimeDone`, `platform.restoreReport`... Each `platform.fooBar` becomes record_type
-  `foo_bar`, except the few renamed in `_RECORD_TYPES` to match the text format's names.
+  `platform.runtimeDone`, `platform.restoreReport`... Every type AWS documents has its record_type in
+  `RECORD_TYPES` (named like the text format's lines: telemetry and logs subscriptions are `telemetry`,
+  as `TELEMETRY` / `LOGS` lines are); a type AWS adds later is kept as `platform`. The types are those of
+  https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html and of the Logs API
+  (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-logs-api.html: platform.end, platform.fault...).
+- `platform.fault` carries text, not an object (`RequestId: <id> Error: ...`): a `platform` row with
+  the request id and the error type read from the text.
 - Application records written by the runtime: `{"timestamp", "level" (or "log_level"), "message",
   "logger", "requestId", "errorType", "errorMessage", "stackTrace", ...extra keys}`.
 - A bare error object `{"errorType", "errorMessage", "stackTrace"}` (an unhandled error) → runtime_error.
+- A record without a `message` (metric lines, error records) takes its message from the key that
+  carries its text (`errorMessage`, `msg`...); with none, normalize gives the row its line as message.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from typing import Any
 
 from functions.parser.formats.base import Format, Row, normalize_level
 from functions.parser.formats.fields import (
+    UUID_SHAPE,
     attributes_json,
     request_id_or_none,
     stack_text,
@@ -25,8 +33,27 @@ from functions.parser.formats.fields import (
     trace_id_from_header,
 )
 
-_RECORD_TYPES = {"extension": "extension", "telemetrySubscription": "telemetry", "initStart": "init_start"}
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+# Every `platform.*` type of the Telemetry API, the Logs API and the JSON log format → a record type the schema lists.
+RECORD_TYPES = {
+    "initStart": "init_start",
+    "initRuntimeDone": "init_runtime_done",
+    "initReport": "init_report",
+    "start": "start",
+    "runtimeDone": "runtime_done",
+    "report": "report",
+    "end": "end",  # Logs API
+    "restoreStart": "restore_start",
+    "restoreRuntimeDone": "restore_runtime_done",
+    "restoreReport": "restore_report",
+    "extension": "extension",
+    "telemetrySubscription": "telemetry",
+    "logsSubscription": "telemetry",
+    "logsDropped": "logs_dropped",
+    "fault": "platform",
+}
+FAULT = "platform.fault"
+_FAULT_ID = re.compile(rf"RequestId:\s*({UUID_SHAPE})")
+_STATED_TYPE = re.compile(r"\b((?:Runtime|Sandbox)\.[A-Za-z]+)\s*$")
 
 PLATFORM_FIELDS = (
     "record_type",
@@ -64,13 +91,30 @@ _PLATFORM_PROMOTED = frozenset(
 
 
 def record_type_of(event_type: str) -> str:
-    name = event_type.removeprefix("platform.")
-    return _RECORD_TYPES.get(name) or _CAMEL.sub("_", name).lower()
+    return RECORD_TYPES.get(event_type.removeprefix("platform."), "platform")
 
 
 def is_platform(obj: dict[str, Any]) -> bool:
     kind = obj.get("type")
-    return isinstance(kind, str) and kind.startswith("platform.") and isinstance(obj.get("record"), dict)
+    if not isinstance(kind, str) or not kind.startswith("platform."):
+        return False
+    record = obj.get("record")
+    return isinstance(record, dict) or (kind == FAULT and isinstance(record, str))
+
+
+def _fault(text: str) -> Row:
+    """`platform.fault`: `RequestId: <id> Error: <reason>\\n<error type>` as its record text."""
+    found = _FAULT_ID.search(text)
+    stated = _STATED_TYPE.search(text.rstrip())
+    values: dict[str, Any] = dict.fromkeys(PLATFORM_FIELDS)
+    values.update(
+        record_type="platform",
+        request_id=found.group(1) if found else None,
+        level="ERROR",
+        error_type=stated.group(1) if stated else None,
+        message=text.rstrip() or FAULT,
+    )
+    return tuple(values[name] for name in PLATFORM_FIELDS)
 
 
 def _platform_message(event_type: str, record: dict[str, Any]) -> str:
@@ -83,18 +127,28 @@ def _platform_message(event_type: str, record: dict[str, Any]) -> str:
     return " ".join(words)
 
 
-def _init_duration(record_type: str, metrics: dict[str, Any]) -> float | None:
-    """Cold-start init time: `initDurationMs` on a report, the phase's own `durationMs` on an init report."""
-    if record_type == "report":
-        return to_float(metrics.get("initDurationMs"))
+def _durations(record_type: str, metrics: dict[str, Any]) -> tuple[float | None, float | None, float | None]:
+    """(duration, init duration, restore duration): an init or restore report's own `durationMs` is the
+    phase's duration, as INIT_REPORT / RESTORE_REPORT lines give it; a report's are its invocation's."""
+    duration = to_float(metrics.get("durationMs"))
     if record_type == "init_report":
-        return to_float(metrics.get("durationMs"))
-    return None
+        return None, duration, None
+    if record_type == "restore_report":
+        return None, None, duration
+    return duration, to_float(metrics.get("initDurationMs")), to_float(metrics.get("restoreDurationMs"))
+
+
+def _level(record_type: str, status: str | None) -> str | None:
+    if record_type == "logs_dropped":
+        return "WARN"  # Lambda dropped log lines
+    return "ERROR" if status is not None and status != "success" else None
 
 
 def parse_platform(obj: dict[str, Any]) -> Row | None:
     if not is_platform(obj):
         return None
+    if isinstance(obj["record"], str):
+        return _fault(obj["record"])
     record: dict[str, Any] = obj["record"]
     record_type = record_type_of(obj["type"])
     metrics = record.get("metrics")
@@ -102,23 +156,23 @@ def parse_platform(obj: dict[str, Any]) -> Row | None:
     tracing = record.get("tracing")
     tracing = tracing if isinstance(tracing, dict) else {}
     status = text_or_none(record.get("status"))
-    failed = status is not None and status != "success"
+    duration, init_duration, restore_duration = _durations(record_type, metrics)
     return (
         record_type,
         request_id_or_none(record.get("requestId")),
         text_or_none(record.get("functionName")),
         text_or_none(record.get("version") or record.get("functionVersion")),
         text_or_none(record.get("runtimeVersion")),
-        "ERROR" if failed else None,
+        _level(record_type, status),
         status,
         text_or_none(record.get("errorType")),
         trace_id_from_header(tracing.get("value")),
-        to_float(metrics.get("durationMs")) if record_type != "init_report" else None,
+        duration,
         to_int(metrics.get("billedDurationMs")),
         to_int(metrics.get("memorySizeMB")),
         to_int(metrics.get("maxMemoryUsedMB")),
-        _init_duration(record_type, metrics),
-        to_float(metrics.get("restoreDurationMs")),
+        init_duration,
+        restore_duration,
         to_int(metrics.get("billedRestoreDurationMs")),
         attributes_json(record, _PLATFORM_PROMOTED),
         _platform_message(obj["type"], record),
@@ -150,8 +204,22 @@ _APP_PROMOTED = frozenset(
         "stack",
         "traceId",
         "AWSTraceHeader",
+        "xray_trace_id",
     }
 )
+# Keys that carry a record's text when it has no `message`, in order of preference.
+_TEXT_KEYS = ("msg", "errorMessage", "error_message", "text", "log", "body")
+
+
+def _text_of(obj: dict[str, Any]) -> str | None:
+    """The text of a record without a `message`: the first text-carrying key (None when there is none)."""
+    for key in _TEXT_KEYS:
+        text = text_or_none(obj.get(key))
+        if text is not None:
+            if key == "errorMessage" and isinstance(obj.get("errorType"), str):
+                return f"{obj['errorType']}: {text}"
+            return text
+    return None
 
 
 def is_error_object(obj: dict[str, Any]) -> bool:
@@ -171,7 +239,9 @@ def parse_app(obj: dict[str, Any]) -> Row | None:
         record_type = "app"
         level = normalize_level(obj.get("level", obj.get("log_level")))
         message = text_or_none(obj.get("message"))
-    trace = trace_id_from_header(obj.get("traceId") or obj.get("AWSTraceHeader"))
+        if message is None:
+            message = _text_of(obj)
+    trace = trace_id_from_header(obj.get("traceId") or obj.get("AWSTraceHeader") or obj.get("xray_trace_id"))
     attributes = attributes_json(obj, _APP_PROMOTED)
     request_id = request_id_or_none(obj.get("requestId"))
     return (record_type, level, request_id, message, error_type, error_message, stack, trace, attributes)

@@ -1,6 +1,8 @@
-"""Lambda platform lines in the text log format: START, END, REPORT, INIT_*, RESTORE_*, EXTENSION, TELEMETRY.
+"""Lambda platform lines in the text log format: START, END, REPORT, INIT_*, RESTORE_*, EXTENSION, TELEMETRY, LOGS.
 
-Fields are separated by tabs in current runtimes and by spaces in older ones; both are accepted.
+Fields are separated by tabs in current runtimes and by spaces in older ones (and wherever a tool or a
+page turned the tabs into spaces); both are accepted. `LOGS` lines (an extension subscribed to the Logs
+API) are telemetry subscriptions like `TELEMETRY` lines.
 A line that starts like a platform line but does not carry its mandatory fields (for example
 `REPORT invalid report log line`) is rejected, so it is kept as 'unknown' and yields no metrics.
 """
@@ -22,7 +24,22 @@ _REPORT = re.compile(
 _REPORT_TAIL = re.compile(r"(Init Duration|Restore Duration|Billed Restore Duration|Status|Error Type): (\S+)")
 _XRAY = re.compile(r"XRAY TraceId: (\S+)")
 _RUNTIME = re.compile(r"^(?:INIT_START|RESTORE_START) Runtime Version: (\S+)(?:\s+Runtime Version ARN: (\S+))?")
-_KEY_VALUES = re.compile(r"([A-Z][A-Za-z ]*?): (\[[^\]]*\]|[^\t\n]+?)(?=\t|\n|$|\s{2,})")
+# The labels of INIT_*, RESTORE_*, EXTENSION, TELEMETRY and LOGS lines: a value runs to the next label.
+_LABELS = (
+    "Init Duration",
+    "Restore Duration",
+    "Billed Restore Duration",
+    "Phase",
+    "Status",
+    "Error Type",
+    "Runtime Version ARN",
+    "Runtime Version",
+    "Name",
+    "State",
+    "Events",
+    "Types",
+)
+_LABEL = re.compile(r"(?:^|(?<=[\t\n ]))(" + "|".join(re.escape(label) for label in _LABELS) + r"): ")
 
 
 def _message(line: str) -> str:
@@ -69,7 +86,13 @@ def parse_report(line: str) -> Row | None:
 
 
 def _key_values(line: str, start: int) -> dict[str, str]:
-    return {k.strip(): v.strip() for k, v in _KEY_VALUES.findall(line, start)}
+    """`Label: value` pairs, separated by tabs or spaces; a value is everything up to the next label."""
+    found = list(_LABEL.finditer(line, start))
+    values: dict[str, str] = {}
+    for here, after in zip(found, [*found[1:], None], strict=True):
+        end = after.start() if after else len(line)
+        values.setdefault(here.group(1), line[here.end() : end].strip())
+    return values
 
 
 def _attributes(values: dict[str, str]) -> str | None:
@@ -117,16 +140,18 @@ def parse_restore_report(line: str) -> Row | None:
     if duration is None:
         return None
     status = values.pop("Status", None)
-    return ("restore_report", duration, status, _attributes(values), _message(line))
+    level = "ERROR" if status not in (None, "success") else None
+    error_type = values.pop("Error Type", None)
+    return ("restore_report", duration, status, level, error_type, _attributes(values), _message(line))
 
 
 def parse_extension(line: str) -> Row | None:
-    """EXTENSION / TELEMETRY lines: name, state and subscribed events or types."""
-    word = "EXTENSION" if line.startswith("EXTENSION") else "TELEMETRY"
+    """EXTENSION / TELEMETRY / LOGS lines: name, state and subscribed events or types."""
+    word = line.split(None, 1)[0] if line.strip() else ""
     values = _key_values(line, len(word))
     if "Name" not in values:
         return None
-    return (word.lower(), _attributes(values), _message(line))
+    return ("extension" if word == "EXTENSION" else "telemetry", _attributes(values), _message(line))
 
 
 _PLATFORM_FIELDS = ("record_type", "request_id", "level", "message", "trace_id", "error_type", "status")
@@ -153,7 +178,7 @@ INIT_REPORT = Format(
 )
 RESTORE_REPORT = Format(
     "lambda_restore_report",
-    ("record_type", "restore_duration_ms", "status", "attributes", "message"),
+    ("record_type", "restore_duration_ms", "status", "level", "error_type", "attributes", "message"),
     parse_restore_report,
 )
 EXTENSION = Format("lambda_extension", ("record_type", "attributes", "message"), parse_extension)
@@ -169,4 +194,5 @@ BY_PREFIX: dict[str, Format] = {
     "RESTORE_REPORT": RESTORE_REPORT,
     "EXTENSION": EXTENSION,
     "TELEMETRY": EXTENSION,
+    "LOGS": EXTENSION,
 }

@@ -2,11 +2,17 @@
 
 - Timeouts: `<ISO ts> <request id> Task timed out after 3.00 seconds`, or, from newer runtimes,
   `RequestId: <id> Error: Task timed out after 3.00 seconds`.
-- Runtime exits: `RequestId: <id> Error: Runtime exited with error: signal: killed\\nRuntime.ExitError`
-  and the bare `Runtime exited with error: exit status 1`.
+- Every failure Lambda reports for a request: `RequestId: <id> Error: <reason>` and, on the next line
+  (or after a space, when newlines were flattened), the error type Lambda gives it, e.g.
+  `Error: Runtime exited with error: signal: killed\\nRuntime.ExitError`,
+  `Error: fork/exec /var/task/bootstrap: no such file or directory\\nRuntime.InvalidEntrypoint`,
+  `Runtime.ImportModuleError`, `Runtime.HandlerNotFound`, `Runtime.Unknown`... The type the line
+  states is the error type; the bare `Runtime exited with error: exit status 1` gets `Runtime.ExitError`.
 - Out of memory, whatever the runtime: `signal: killed`, `JavaScript heap out of memory`,
-  `java.lang.OutOfMemoryError`, `fatal error: runtime: out of memory`. These get the error type
-  `Runtime.OutOfMemory`, the name Lambda itself gives them in REPORT lines.
+  `java.lang.OutOfMemoryError`, `fatal error: runtime: out of memory`. When the line states no type
+  they get `Runtime.OutOfMemory`, the name Lambda itself gives them in REPORT lines. A runtime that
+  prefixes its lines (`<ISO ts> <request id> FATAL ERROR: ... JavaScript heap out of memory`) keeps
+  the request id.
 - A bare Python traceback printed without the runtime prefix (traceback.print_exc()).
 """
 
@@ -16,10 +22,14 @@ import json
 import re
 
 from functions.parser.formats.base import Format, Row
-from functions.parser.formats.fields import UUID_RE, python_exception
+from functions.parser.formats.fields import UUID_RE, UUID_SHAPE, python_exception
 
 _TIMEOUT = re.compile(rf"^(?:\S+ ({UUID_RE}) |RequestId: ({UUID_RE}) Error: )Task timed out after ([\d.]+) seconds")
-_EXITED = re.compile(rf"^(?:RequestId: ({UUID_RE}) Error: )?Runtime exited with error: ([^\n]*)(?:\n(\S+))?")
+_EXITED = re.compile(r"^Runtime exited with error: ([^\n]*)(?:\n(\S+))?")
+# `RequestId: <id> Error: <reason>` + the error type on the next line or at the end after a space.
+_REQUEST_ERROR = re.compile(rf"^RequestId:[\t ]+({UUID_SHAPE})[\t ]+Error:[\t ]*")
+_STATED_TYPE = re.compile(r"[\r\n\t ]((?:Runtime|Sandbox)\.[A-Za-z]+)$")
+_PREFIXED = re.compile(rf"^\d{{4}}-\d\d-\d\dT[\d:.]+Z?[\t ]+({UUID_SHAPE})[\t ]")
 OOM_MARKERS = (
     "signal: killed",
     "JavaScript heap out of memory",
@@ -65,29 +75,32 @@ def parse_timeout(line: str) -> Row | None:
     )
 
 
+def _error_row(request_id: str | None, reason: str, error_type: str | None, message: str) -> Row:
+    if error_type is None:
+        error_type = OUT_OF_MEMORY if is_out_of_memory(reason) else "Runtime.ExitError"
+    return ("runtime_error", request_id, "ERROR", "error", error_type, reason, None, None, message)
+
+
 def parse_crash(line: str) -> Row | None:
-    """Runtime exits, out-of-memory lines from any runtime, bare Python tracebacks."""
+    """Request failures, runtime exits, out-of-memory lines from any runtime, bare Python tracebacks."""
     message = line.rstrip()
-    match = _EXITED.match(line)
+    match = _REQUEST_ERROR.match(message)
     if match:
-        request_id, reason, error_type = match.groups()
-        if is_out_of_memory(reason):
-            error_type = OUT_OF_MEMORY
-        return (
-            "runtime_error",
-            request_id,
-            "ERROR",
-            "error",
-            error_type or "Runtime.ExitError",
-            reason,
-            None,
-            None,
-            message,
-        )
+        reason = message[match.end() :]
+        stated = _STATED_TYPE.search(reason)
+        if stated:
+            reason = reason[: stated.start()]
+        reason = reason.strip().removeprefix("Runtime exited with error: ")
+        return _error_row(match.group(1), reason, stated.group(1) if stated else None, message)
+    match = _EXITED.match(message)
+    if match:
+        return _error_row(None, match.group(1).strip(), match.group(2), message)
     if is_out_of_memory(line):
         first = message.split("\n", 1)[0]
         stack = message if "\n" in message else None
-        return ("runtime_error", None, "FATAL", "error", OUT_OF_MEMORY, first, stack, None, message)
+        prefixed = _PREFIXED.match(first)
+        request_id = prefixed.group(1) if prefixed else None
+        return ("runtime_error", request_id, "FATAL", "error", OUT_OF_MEMORY, first, stack, None, message)
     error_type, error_message, stack = python_exception(line)
     if stack is None:
         return None
@@ -100,4 +113,9 @@ CRASH = Format("lambda_crash", FIELDS, parse_crash)
 
 def looks_like_crash(line: str) -> bool:
     """Cheap pre-check used by the router before it hands a line to CRASH."""
-    return "Runtime exited with error" in line or "Traceback (most recent call last):" in line or is_out_of_memory(line)
+    return (
+        (line.startswith("RequestId: ") and " Error:" in line[:80])
+        or "Runtime exited with error" in line
+        or "Traceback (most recent call last):" in line
+        or is_out_of_memory(line)
+    )

@@ -48,7 +48,7 @@ _PROMOTED = frozenset(
         "error",
     }
 )
-_MARKERS = ("function_request_id", "function_arn", "cold_start", "sampling_rate")
+_MARKERS = ("function_request_id", "function_arn", "cold_start", "sampling_rate", "xray_trace_id")
 
 
 def looks_like_powertools(obj: dict[str, Any]) -> bool:

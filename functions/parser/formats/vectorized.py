@@ -92,6 +92,10 @@ def _number(values: Any, to: pa.DataType) -> Any:
 
 _START = rf"^START RequestId: (?P<rid>{_RID})(?:[ \t]+Version: (?P<version>\S+))?"
 _END = rf"^END RequestId: (?P<rid>{_RID})"
+# Claimed only when nothing follows: an id with other characters (`8f507cfc-xmpl-...`, as documentation
+# redacts them) or trailing text is the per-line parser's, which reads the whole token.
+_START_CLAIM = rf"^START RequestId: {_RID}(?:[ \t]+Version: \S+)?[ \t\r\n]*$"
+_END_CLAIM = rf"^END RequestId: {_RID}[ \t\r\n]*$"
 # Current runtimes separate REPORT fields with tabs, mandatory ones first; older space-separated lines
 # and anything unusual go to the per-line parser.
 _REPORT = (
@@ -238,8 +242,8 @@ def parse_java(lines: pa.StringArray) -> Arrays:
     }
 
 
-START = VectorFormat("lambda_start", _prefixed("START ", _START), parse_start)
-END = VectorFormat("lambda_end", _prefixed("END ", _END), parse_end)
+START = VectorFormat("lambda_start", _prefixed("START ", _START_CLAIM), parse_start)
+END = VectorFormat("lambda_end", _prefixed("END ", _END_CLAIM), parse_end)
 REPORT = VectorFormat("lambda_report", _prefixed("REPORT ", _REPORT), parse_report)
 PYTHON = VectorFormat("python_text", _claim_python, parse_python)
 NODE = VectorFormat("node_text", _claim_node, parse_node)

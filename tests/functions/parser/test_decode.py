@@ -16,7 +16,7 @@ from functions.parser.decode import (
     decode_kinesis_record,
     is_kinesis_event,
 )
-from tests.support import awslogs_event, encode_payload, kinesis_event, load_payload
+from tests.support import EVENTS, awslogs_event, encode_payload, kinesis_event, load_payload
 
 
 def test_direct_subscription_event_becomes_a_typed_batch() -> None:
@@ -99,3 +99,18 @@ def test_wrong_payload_shapes_raise_a_clear_error(mutate: object, reason: str) -
     mutate(payload)  # type: ignore[operator]
     with pytest.raises(DecodeError, match=reason):
         batch_from_json(json.dumps(payload).encode())
+
+
+def test_zlib_compressed_data_is_accepted_like_gzip() -> None:
+    # Given Powertools' own sample subscription event with policyLevel, whose data is zlib, not gzip
+    # (tests/events/real/payloads/ keeps it as published in aws-powertools/powertools-lambda-python,
+    # tests/events/cloudWatchLogEventWithPolicyLevel.json)
+    event = json.loads((EVENTS / "real" / "payloads" / "cloudWatchLogEventWithPolicyLevel.json").read_text())
+    assert base64.b64decode(event["awslogs"]["data"])[:1] == b"\x78"  # a zlib header
+    # When it is decoded
+    batch = decode_awslogs(event)
+    # Then its events and policy level are read
+    assert batch is not None
+    assert batch.messages == ["[ERROR] First test message", "[ERROR] Second test message"]
+    assert batch.policy_level == "ACCOUNT_LEVEL_POLICY"
+    assert (batch.log_group, batch.log_stream) == ("testLogGroup", "testLogStream")

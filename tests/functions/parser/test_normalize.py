@@ -169,3 +169,58 @@ def test_a_parser_that_raises_costs_only_its_own_line() -> None:
     broken = [r for r in rows if r["raw"].startswith("[WARNING]")]
     assert broken[0]["record_type"] == "unknown"
     assert [r["record_type"] for r in rows if r["raw"].startswith("[INFO]")] == ["app"]
+
+
+def _batch(group: str, stream: str, messages: list[str]) -> LogBatch:
+    n = len(messages)
+    return LogBatch(
+        "123456789012",
+        group,
+        stream,
+        (),
+        None,
+        [str(i) for i in range(n)],
+        [1_795_737_600_000 + i for i in range(n)],
+        messages,
+    )
+
+
+def test_custom_log_group_names_the_function_and_version_of_each_stream() -> None:
+    # Given one custom log group written to by two functions (advanced logging controls)
+    a = normalize(
+        _batch("/org/team/app", "2024/03/01/native-api[$LATEST]0d9f3e6a7b8c4d2e9f1a2b3c4d5e6f70", ["hello"]), CTX
+    )
+    b = normalize(
+        _batch("/org/team/app", "2024/03/02/receipt-worker[7]9f8e7d6c5b4a39281706f5e4d3c2b1a0", ["hello"]), CTX
+    )
+    # Then each row names its own function and version, and is Lambda's even though nothing in the line says so
+    assert a.table.select(["function_name", "function_version", "source"]).to_pylist() == [
+        {"function_name": "native-api", "function_version": "$LATEST", "source": "lambda"}
+    ]
+    assert b.table.select(["function_name", "function_version", "source"]).to_pylist() == [
+        {"function_name": "receipt-worker", "function_version": "7", "source": "lambda"}
+    ]
+    assert (
+        function_name_of("/aws/apc-crr/apcKekSetup", "2023/11/06/apcKekSetup[$LATEST]13e304cba4b9446eb7ef082a00038990")
+        == "apcKekSetup"
+    )
+    assert function_name_of("/aws/rds/cluster", "2025/01/01/[$LATEST]3b1b2b3b4b5b6b7b8b9b0") is None
+
+
+@pytest.mark.parametrize(
+    ("stream", "version"), [("2026/11/27/[$LATEST]0a1b2c", "$LATEST"), ("2026/11/27/[7]0a1b2c", "7")]
+)
+def test_a_batch_without_start_takes_the_version_from_its_stream(stream: str, version: str) -> None:
+    rid = "1fa87a52-03db-478f-9b7e-92ce62d445cd"
+    lines = [
+        f"END RequestId: {rid}",
+        f"REPORT RequestId: {rid}\tDuration: 169.66 ms\tBilled Duration: 181 ms\tMemory Size: 131 MB\tMax Memory Used: 32 MB\t",
+    ]
+    table = normalize(_batch("/aws/lambda/native-api", stream, lines), CTX).table
+    assert set(table["function_version"].to_pylist()) == {version}
+
+
+def test_a_json_line_without_any_text_is_searchable_by_its_line() -> None:
+    line = '{"e":1583425836.114,"m":"aws.lambda.enhanced.invocations","v":1}\n'
+    table = normalize(_batch("/aws/lambda/x", "2020/03/05/[$LATEST]20bd", [line]), CTX).table
+    assert table["message"].to_pylist() == [line.rstrip()]

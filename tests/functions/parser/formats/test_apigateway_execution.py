@@ -38,7 +38,18 @@ def parsed(message: str) -> dict[str, Any]:
 def test_execution_format_fills_only_schema_columns() -> None:
     # Given the execution format
     # Then its fields are events columns, in the order of the parser's tuple
-    assert EXECUTION.fields == ("record_type", "source", "request_id", "level", "message", "status_code")
+    assert EXECUTION.fields == (
+        "record_type",
+        "source",
+        "request_id",
+        "level",
+        "message",
+        "status_code",
+        "http_method",
+        "resource_path",
+        "integration_latency_ms",
+        "trace_id",
+    )
     assert set(EXECUTION.fields) <= set(EVENTS.names)
     assert EXECUTION.parse is parse_execution
 
@@ -60,11 +71,12 @@ def test_a_successful_request_is_info_and_ends_with_its_status() -> None:
     first_request = [line for line in fixture_lines()[:-MALFORMED_TAIL] if line.startswith(f"({REQUEST_ID})")]
     rows = [columns(parse_execution(line)) for line in first_request]
     # When they are parsed
-    # Then they share the request id, are all INFO, and only the completion line has a status
+    # Then they share the request id, are all INFO, and only the integration's response and the
+    # completion line state a status
     assert len(rows) == 17
     assert {row["request_id"] for row in rows} == {REQUEST_ID}
     assert {row["level"] for row in rows} == {"INFO"}
-    assert [row["status_code"] for row in rows if row["status_code"] is not None] == [200]
+    assert [row["status_code"] for row in rows if row["status_code"] is not None] == [200, 200]
     assert rows[0]["message"] == "Extended Request Id: Kx0AbHmXoAMEd1A="
 
 
@@ -79,6 +91,10 @@ def test_the_message_drops_the_prefix_and_trailing_blanks() -> None:
         "level": "INFO",
         "message": "Method request body before transformations:",
         "status_code": None,
+        "http_method": None,
+        "resource_path": None,
+        "integration_latency_ms": None,
+        "trace_id": None,
     }
 
 
@@ -104,7 +120,7 @@ def test_the_message_drops_the_prefix_and_trailing_blanks() -> None:
         ),
         ("Lambda invocation failed with status: 429. Lambda request id: 6c7d8e9f", "ERROR", None),
         ('Endpoint response body before transformations: {"errorMessage":"division by zero"}', "INFO", None),
-        ("Received response. Status: 500, Integration latency: 24 ms", "INFO", None),
+        ("Received response. Status: 500, Integration latency: 24 ms", "INFO", 500),
         (
             "API Key **********************************wxyz not authorized because method 'POST /orders'",
             "INFO",
@@ -193,3 +209,27 @@ def test_api_and_stage_from_group(group: str, expected: tuple[str | None, str | 
 
 def test_api_and_stage_from_group_tolerates_non_strings() -> None:
     assert api_and_stage_from_group(None) == (None, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("message", "filled"),
+    [
+        ("HTTP Method: GET, Resource Path: /echo", {"http_method": "GET", "resource_path": "/echo"}),
+        (
+            "HTTP Method: POST, Resource Path: /verifyReceipt",
+            {"http_method": "POST", "resource_path": "/verifyReceipt"},
+        ),
+        ("Received response. Integration latency: 11029 ms", {"integration_latency_ms": 11029.0, "status_code": None}),
+        (
+            "Received response. Status: 200, Integration latency: 86 ms",
+            {"integration_latency_ms": 86.0, "status_code": 200},
+        ),
+        ("X-ray Tracing ID : 1-5c7674f4-a3491d0a9c8012c191821b83", {"trace_id": "1-5c7674f4-a3491d0a9c8012c191821b83"}),
+    ],
+)
+def test_lines_that_state_a_fact_fill_its_column(message: str, filled: dict[str, Any]) -> None:
+    # Given an execution line that states the method and path, the integration's answer or the trace
+    row = parsed(message)
+    # Then that column holds it, and the line stays an INFO execution row of its request
+    assert {key: row[key] for key in filled} == filled
+    assert (row["record_type"], row["request_id"], row["level"]) == ("execution", REQUEST_ID, "INFO")

@@ -1,5 +1,7 @@
 """Fuzzing every format parser through the real pipeline (route → parse, per line and column-at-a-time):
-whatever the lines, each event becomes exactly one row, its `raw` is the line, and no parser raises."""
+whatever the lines, each event becomes exactly one row, its `raw` is the line, no parser raises, and
+every record_type and level is one the schema lists. The real corpus (tests/events/real/) seeds lines
+too: as they are and bent the ways real lines get bent (tabs turned into spaces, cut short, CRLF)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from hypothesis import strategies as st
 from functions.parser.decode import LogBatch
 from functions.parser.normalize import BatchContext, normalize
 from functions.parser.pipeline import VECTOR_MIN_LINES
+from schemas.events import LEVELS, RECORD_TYPES
+from tests.functions.parser.real_corpus import deliveries
 
 FUZZ = settings(
     max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -48,6 +52,13 @@ PREFIXES = [
     '10.0.0.1 - - [27/Nov/2026:00:00:00 +0000] "GET ',
     "10.0.0.1,-,-,27/Nov/2026:00:00:00 +0000,",
     '<request id="',
+    "RequestId: c0ffee00-0000-4000-8000-000000000000 Error: ",
+    "LAMBDA_WARNING: ",
+    "LOGS\tName: ",
+    "SEVERE: ",
+    "09:24:37.351 [main] INFO  ",
+    "c0ffee00-0000-4000-8000-000000000000 DEBUG ",
+    "[Information] - ",
     "{",
     "",
 ]
@@ -85,7 +96,24 @@ FORMAT_KEYS = {
         "apiId",
     ],
 }
-PLATFORM_TYPES = ["platform.initStart", "platform.start", "platform.runtimeDone", "platform.report", "platform.x"]
+PLATFORM_TYPES = [
+    "platform.initStart",
+    "platform.initRuntimeDone",
+    "platform.initReport",
+    "platform.start",
+    "platform.runtimeDone",
+    "platform.report",
+    "platform.end",
+    "platform.restoreStart",
+    "platform.restoreRuntimeDone",
+    "platform.restoreReport",
+    "platform.extension",
+    "platform.telemetrySubscription",
+    "platform.logsSubscription",
+    "platform.logsDropped",
+    "platform.fault",
+    "platform.x",
+]
 
 
 def _json_line(keys: list[str]) -> st.SearchStrategy[str]:
@@ -100,8 +128,24 @@ PLATFORM = st.fixed_dictionaries(
             st.sampled_from(["requestId", "status", "metrics", "version", "tracing", "runtimeVersion", "spans"]),
             JSON_VALUES,
         )
+        | st.text(max_size=80)
     },
 ).map(json.dumps)
+REAL_LINES = sorted({line for d in deliveries() for line in d.batch.messages})
+
+
+def _bent(line: str, how: int, cut: int) -> str:
+    """A real line as tools bend it: as is, tabs as spaces, cut short, CRLF line ends."""
+    if how == 1:
+        return line.replace("\t", " ")
+    if how == 2:
+        return line[: cut % (len(line) + 1)]
+    if how == 3:
+        return line.replace("\n", "\r\n")
+    return line
+
+
+REAL = st.builds(_bent, st.sampled_from(REAL_LINES), st.integers(0, 3), st.integers(0, 400))
 LINES = st.one_of(
     st.text(max_size=120),
     st.tuples(st.sampled_from(PREFIXES), st.text(max_size=80)).map("".join),
@@ -134,6 +178,8 @@ def assert_one_row_each(messages: list[str], group: str = "/aws/lambda/fuzz") ->
     assert table["record_type"].null_count == 0
     assert sum(result.format_counts.values()) == len(messages)
     assert result.parser_failures == 0, "a parser raised (the line was kept as unknown, but it is a bug)"
+    assert set(table["record_type"].to_pylist()) <= set(RECORD_TYPES), "a record_type the schema does not list"
+    assert set(table["level"].to_pylist()) <= {*LEVELS, None}, "a level the schema does not list"
     return result
 
 
@@ -147,6 +193,17 @@ def test_few_lines_go_through_the_line_parsers(messages: list[str], group: str) 
 @given(st.lists(LINES, min_size=VECTOR_MIN_LINES, max_size=40))
 def test_many_lines_go_through_the_column_parsers_too(messages: list[str]) -> None:
     assert_one_row_each(messages)
+
+
+@FUZZ
+@given(
+    st.lists(REAL, min_size=1, max_size=2 * VECTOR_MIN_LINES),
+    st.sampled_from(["/aws/lambda/fuzz", "/org/team/app", "API-Gateway-Execution-Logs_a1b2c3/prod", "custom"]),
+)
+def test_real_lines_and_their_bent_forms_give_only_listed_record_types_and_levels(
+    messages: list[str], group: str
+) -> None:
+    assert_one_row_each(messages, group)
 
 
 @FUZZ

@@ -43,3 +43,31 @@ def test_line_without_request_id_during_init() -> None:
 
 def test_other_timestamped_text_is_rejected() -> None:
     assert JAVA_TEXT.parse("2026-11-27 05:09:26 something without a level") is None
+
+
+def test_logback_default_layout_without_a_date() -> None:
+    r = row("09:24:37.351 [main] INFO  helloworld.App - Hello from Lambda\n")
+    assert (r["request_id"], r["level"], r["message"]) == (None, "INFO", "Hello from Lambda")
+    assert json.loads(str(r["attributes"])) == {"logger": "helloworld.App"}
+
+
+def test_request_id_first_without_a_time() -> None:
+    # Given a log4j2 line of a SnapStart function as `sam logs` shows it (request id, level, logger:line)
+    r = row("b771fecc-1b53-4faf-922d-1d74357b1676 DEBUG AbstractFlow:219 - New Inbound Call, starting flow")
+    assert (r["request_id"], r["level"], r["message"]) == (
+        "b771fecc-1b53-4faf-922d-1d74357b1676",
+        "DEBUG",
+        "New Inbound Call, starting flow",
+    )
+    assert json.loads(str(r["attributes"])) == {"logger": "AbstractFlow"}
+
+
+def test_java_util_logging_level_lines() -> None:
+    for printed, level in [("INFO", "INFO"), ("WARNING", "WARN"), ("SEVERE", "ERROR"), ("FINE", "DEBUG")]:
+        r = row(f"{printed}: connection pool ready")
+        assert (r["level"], r["message"]) == (level, "connection pool ready")
+
+
+def test_documentation_request_ids_with_letters_are_still_request_ids() -> None:
+    r = row("2020-03-18 08:52:43 6bc28136-xmpl-4365-b021-0ce6b2e64ab0 INFO  Handler - CONTEXT:")
+    assert (r["request_id"], r["level"]) == ("6bc28136-xmpl-4365-b021-0ce6b2e64ab0", "INFO")

@@ -118,3 +118,53 @@ def test_extension_and_telemetry_lines() -> None:
     tel = row(p.EXTENSION, "TELEMETRY\tName: otel-collector\tState: Subscribed\tTypes: [Platform, Function]\n")
     assert tel["record_type"] == "telemetry"
     assert json.loads(str(tel["attributes"]))["types"] == "[Platform, Function]"
+
+
+def test_restore_report_of_a_failed_restore_names_its_error_type() -> None:
+    r = row(
+        p.RESTORE_REPORT, "RESTORE_REPORT Restore Duration: 571.67 ms\tStatus: error\tError Type: Runtime.ExitError"
+    )
+    assert (r["restore_duration_ms"], r["status"], r["level"], r["error_type"]) == (
+        571.67,
+        "error",
+        "ERROR",
+        "Runtime.ExitError",
+    )
+
+
+def test_logs_api_subscription_is_telemetry_like_telemetry_lines() -> None:
+    line = "LOGS\tName: datadog-agent\tState: Subscribed\tTypes: [platform, function]"
+    assert p.BY_PREFIX["LOGS"] is p.EXTENSION
+    r = row(p.EXTENSION, line)
+    assert r["record_type"] == "telemetry"
+    assert json.loads(str(r["attributes"])) == {
+        "name": "datadog-agent",
+        "state": "Subscribed",
+        "types": "[platform, function]",
+    }
+
+
+@pytest.mark.parametrize("sep", ["\t", " "])
+def test_init_and_restore_reports_read_the_same_whether_tabs_or_spaces(sep: str) -> None:
+    # Given the same INIT_REPORT / RESTORE_REPORT with its tabs kept or turned into spaces
+    init = sep.join(
+        [
+            "INIT_REPORT Init Duration: 0.27 ms",
+            "Phase: invoke",
+            "Status: error",
+            "Error Type: Runtime.InvalidEntrypoint",
+        ]
+    )
+    restore = sep.join(
+        ["RESTORE_REPORT Restore Duration: 1326.77 ms", "Status: error", "Error Type: Runtime.ExitError"]
+    )
+    # Then every field is read
+    i = row(p.INIT_REPORT, init)
+    assert (i["init_duration_ms"], i["status"], i["error_type"], json.loads(str(i["attributes"]))) == (
+        0.27,
+        "error",
+        "Runtime.InvalidEntrypoint",
+        {"phase": "invoke"},
+    )
+    r = row(p.RESTORE_REPORT, restore)
+    assert (r["restore_duration_ms"], r["status"], r["error_type"]) == (1326.77, "error", "Runtime.ExitError")

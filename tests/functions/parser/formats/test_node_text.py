@@ -63,3 +63,18 @@ def test_old_node_lines_without_level() -> None:
 
 def test_non_node_lines_are_rejected() -> None:
     assert NODE_TEXT.parse("2026-11-27 05:09:25 not node") is None
+
+
+def test_console_lines_whose_tabs_became_spaces() -> None:
+    r = row("2019-06-07T19:11:20.564Z c793869b-ee49-115b-a5b6-4fd21e8dedac WARN Event not processed.")
+    assert (r["level"], r["request_id"], r["message"]) == (
+        "WARN",
+        "c793869b-ee49-115b-a5b6-4fd21e8dedac",
+        "Event not processed.",
+    )
+
+
+def test_uncaught_exception_whose_tabs_became_spaces() -> None:
+    err = '{"errorType":"Runtime.ImportModuleError","errorMessage":"Error: Cannot find module \'x\'","stack":["a"]}'
+    r = row(f"2025-06-09T00:24:05.061Z undefined ERROR Uncaught Exception {err}")
+    assert (r["record_type"], r["request_id"], r["error_type"]) == ("runtime_error", None, "Runtime.ImportModuleError")

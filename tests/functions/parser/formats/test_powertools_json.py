@@ -59,3 +59,16 @@ def test_typescript_powertools_error_object() -> None:
 def test_plain_json_without_powertools_keys_is_not_claimed() -> None:
     assert not looks_like_powertools({"level": "INFO", "message": "x", "requestId": "r"})
     assert looks_like_powertools({"service": "orders", "location": "app:1", "message": "x"})
+
+
+def test_trace_id_without_lambda_context_keys() -> None:
+    # Given a Powertools record logged without inject_lambda_context, so only the trace id is there
+    obj = {
+        "level": "INFO",
+        "message": "Received event",
+        "service": "runners-scale-up",
+        "timestamp": "2023-03-20T08:15:27.448Z",
+        "xray_trace_id": "1-6418161e-08825c2f575213ef760531bf",
+    }
+    assert looks_like_powertools(obj)
+    assert as_row(obj)["trace_id"] == "1-6418161e-08825c2f575213ef760531bf"

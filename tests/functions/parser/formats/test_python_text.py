@@ -66,5 +66,37 @@ def test_placeholder_request_ids_become_none() -> None:
 
 def test_lines_that_only_look_similar_are_rejected() -> None:
     assert PYTHON_TEXT.parse("[NOTALEVEL]\tx\ty\tz") is None
-    assert PYTHON_TEXT.parse("[INFO] no tabs here and no error type:") is None
     assert PYTHON_TEXT.parse("[INFO]") is None
+
+
+def test_level_lines_without_timestamp_or_request_id_keep_their_level() -> None:
+    # Given `[LEVEL] text` lines as in Powertools' sample event, and PowerShell's `[Information] - text`
+    r = row("[ERROR] First test message")
+    assert (r["record_type"], r["level"], r["message"]) == ("app", "ERROR", "First test message")
+    ps = row("[Information] - ## Environment variables")
+    assert (ps["level"], ps["message"]) == ("INFO", "## Environment variables")
+
+
+def test_bare_lambda_warning_is_a_warning() -> None:
+    r = row("LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code.")
+    assert (r["record_type"], r["level"]) == ("app", "WARN")
+
+
+def test_logging_lines_whose_tabs_became_spaces() -> None:
+    r = row(f"[ERROR]    2024-08-11T03:06:56.747Z    {RID}    Disconnect timed out")
+    assert (r["level"], r["request_id"], r["message"]) == ("ERROR", RID, "Disconnect timed out")
+    empty = row("[WARNING] 2025-09-04T14:34:19.323Z  LAMBDA_WARNING: Unhandled exception.")
+    assert (empty["level"], empty["request_id"], empty["message"]) == (
+        "WARN",
+        None,
+        "LAMBDA_WARNING: Unhandled exception.",
+    )
+
+
+def test_unhandled_exception_whose_lines_are_separated_by_carriage_returns() -> None:
+    r = row("[ERROR] FaultExceptionType: Fault exception msg\rTraceback (most recent call last):\n")
+    assert (r["record_type"], r["error_type"], r["error_message"]) == (
+        "runtime_error",
+        "FaultExceptionType",
+        "Fault exception msg",
+    )

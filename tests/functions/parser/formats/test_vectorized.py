@@ -9,6 +9,7 @@ from functions.parser import pipeline
 from functions.parser.decode import decode_awslogs
 from functions.parser.formats import plain, vectorized
 from loglake.synth import generate
+from tests.functions.parser.real_corpus import deliveries
 from tests.support import ALL_LAMBDA_PAYLOADS, load_payload
 
 RID = "d1527f2e-75d1-404c-856f-b42bbda5d90b"
@@ -91,3 +92,12 @@ def test_every_vector_format_claims_something_in_the_synthetic_hour() -> None:
     lines = pa.array([m for d in dataset.deliveries if (b := decode_awslogs(d)) for m in b.messages])
     claimed = {fmt.name: fmt.claim(lines).true_count for fmt in vectorized.ALL}
     assert all(count > 0 for count in claimed.values()), claimed
+
+
+def test_real_corpus_lines_parse_identically() -> None:
+    # Given every line of the real corpus (tests/events/real/), tabs kept and tabs turned into spaces
+    lines = [line for d in deliveries() for line in d.batch.messages]
+    messages = lines + [line.replace("\t", " ") for line in lines]
+    # When parsed column-at-a-time and line by line, Then the rows are the same
+    fast, slow = both_ways(messages)
+    assert_same(fast, slow, messages)
