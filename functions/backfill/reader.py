@@ -41,6 +41,7 @@ class BackfillError(RuntimeError):
 class GroupInfo:
     name: str
     owner: str
+    arn: str
     created_ms: int | None
     stored_bytes: int
     retention_days: int | None
@@ -126,6 +127,7 @@ def _group_info(
     return GroupInfo(
         name=name,
         owner=_owner(arn),
+        arn=arn.removesuffix(":*"),
         created_ms=raw.get("creationTime"),
         stored_bytes=int(raw.get("storedBytes", 0) or 0),
         retention_days=raw.get("retentionInDays"),

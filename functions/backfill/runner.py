@@ -54,7 +54,7 @@ class Lake:
 @dataclass(frozen=True)
 class Options:
     since_ms: int
-    until_ms: int
+    until_ms: int | None  # None: each subscribed group up to its live boundary, the others up to now
     window_ms: int = DEFAULT_WINDOW_MS
     concurrency: int = 4
     rate: float = 5.0  # FilterLogEvents calls per second: the default account quota
@@ -90,12 +90,14 @@ class Stats:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
-def plan_jobs(lake: Lake, groups: list[GroupInfo], options: Options) -> list[GroupJob]:
+def plan_jobs(lake: Lake, groups: list[GroupInfo], options: Options, now_ms: int | None = None) -> list[GroupJob]:
     """Each group's range, its windows left to do, and the tracker that moves its checkpoint."""
+    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
     jobs = []
     for info in groups:
         boundary = options.live_since_ms if options.live_since_ms is not None else info.live_since_ms
-        span = group_range(info.name, options.since_ms, options.until_ms, boundary, info.created_ms)
+        until = options.until_ms if options.until_ms is not None or boundary is not None else now
+        span = group_range(info.name, options.since_ms, until, boundary, info.created_ms)
         previous = checkpoint.load(lake.store, lake.prefix, info.name)
         resume = checkpoint.resume_from(previous, span, options.window_ms)
         todo = windows(span, options.window_ms, resume)

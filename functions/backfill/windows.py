@@ -59,14 +59,20 @@ class Window:
 
 
 def group_range(
-    log_group: str, since_ms: int, until_ms: int, ingested_before: int | None, created_ms: int | None = None
+    log_group: str, since_ms: int, until_ms: int | None, ingested_before: int | None, created_ms: int | None = None
 ) -> GroupRange:
     """The range to backfill: from `since` (not before the oldest time the group can hold: 14 days before it
     was created) to `until`, and never past the boundary's two-hour tolerance when a subscription delivers
-    the rest."""
+    the rest; without `until`, up to that tolerance (a group without subscription needs an `until`)."""
     oldest = None if created_ms is None else created_ms - PAST_TOLERANCE_MS
     start = since_ms if oldest is None else max(since_ms, oldest - oldest % HOUR_MS)
-    end = until_ms if ingested_before is None else min(until_ms, ingested_before + FUTURE_TOLERANCE_MS)
+    if ingested_before is None:
+        if until_ms is None:
+            raise ValueError(f"{log_group}: without a live subscription the range needs an end")
+        end = until_ms
+    else:
+        limit = ingested_before + FUTURE_TOLERANCE_MS
+        end = limit if until_ms is None else min(until_ms, limit)
     return GroupRange(log_group, start, max(start, end), ingested_before)
 
 

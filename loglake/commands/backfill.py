@@ -54,7 +54,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     which.add_argument("--log-group", action="append", help="a log group to backfill (repeatable)")
     which.add_argument("--log-group-prefix", help="every log group whose name starts with this")
     parser.add_argument("--since", required=True, help="oldest event time: ISO date/time or e.g. 90d")
-    parser.add_argument("--until", default=None, help="newest event time, exclusive (default: now)")
+    parser.add_argument(
+        "--until",
+        default=None,
+        help="newest event time, exclusive (default: a subscribed group's live boundary, others: now)",
+    )
     parser.add_argument(
         "--live-since",
         default=None,
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace, err: TextIO | None = None, out: TextIO | None 
     try:
         options = Options(
             since_ms=parse_time(args.since, now_ms),
-            until_ms=now_ms if args.until is None else parse_time(args.until, now_ms),
+            until_ms=None if args.until is None else parse_time(args.until, now_ms),
             window_ms=args.window_hours * HOUR_MS,
             concurrency=args.concurrency,
             rate=args.rate,
