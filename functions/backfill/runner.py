@@ -21,7 +21,7 @@ from botocore.config import Config
 
 from functions.backfill import checkpoint
 from functions.backfill.batches import BUFFER_EVENTS, CHUNK_EVENTS, BackfillBatch, BatchBuilder
-from functions.backfill.reader import GroupInfo, read_window
+from functions.backfill.reader import BackfillError, GroupInfo, read_window
 from functions.backfill.throttle import Throttle
 from functions.backfill.windows import DEFAULT_WINDOW_MS, GroupRange, Window, group_range, windows
 from functions.compactor.store import LakeStore, LocalLakeStore, S3LakeStore
@@ -99,6 +99,9 @@ def plan_jobs(lake: Lake, groups: list[GroupInfo], options: Options, now_ms: int
         until = options.until_ms if options.until_ms is not None or boundary is not None else now
         span = group_range(info.name, options.since_ms, until, boundary, info.created_ms)
         previous = checkpoint.load(lake.store, lake.prefix, info.name)
+        if previous is not None and previous.window_ms != options.window_ms:
+            hours = previous.window_ms // 3_600_000
+            raise BackfillError(f"{info.name} was backfilled with --window-hours {hours}: use it again (object keys)")
         resume = checkpoint.resume_from(previous, span, options.window_ms)
         todo = windows(span, options.window_ms, resume)
         done_events = previous.events if previous is not None and resume is not None else 0
@@ -148,7 +151,14 @@ class Backfill:
     def _window(self, job: GroupJob, window: Window) -> None:
         if self._stop.is_set():
             return
-        builder = BatchBuilder(job.info.owner, job.info.name, self.options.chunk_events, self.options.buffer_events)
+        builder = BatchBuilder(
+            job.info.owner,
+            job.info.name,
+            window,
+            self.options.window_ms,
+            chunk_events=self.options.chunk_events,
+            buffer_events=self.options.buffer_events,
+        )
         read = written = live = 0
         for event in read_window(
             self.client, self.throttle, self.sleep, job.info.name, window, page_events=self.options.page_events

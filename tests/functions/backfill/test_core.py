@@ -37,25 +37,30 @@ def test_windows_are_aligned_and_clipped_by_the_range() -> None:
     assert [w.aligned_ms for w in windows(span, DAY, resume_ms=T0 + DAY)] == [T0 + DAY, T0 + 2 * DAY]
 
 
-def test_batches_are_stream_hour_chunks_with_keys_that_do_not_depend_on_their_events() -> None:
-    # Given events of two streams over two hours, chunks of 2
+def test_batches_are_stream_window_chunks_with_keys_that_do_not_depend_on_their_events() -> None:
+    # Given events of two streams over two hours of a day window, chunks of 2
+    window = windows(group_range("g", T0, T0 + DAY, None), DAY)[0]
     events = [event("a", T0 + i * 20 * 60_000, i) for i in range(5)] + [event("b", T0 + 5, 9)]
-    builder = BatchBuilder("123", "g", chunk_events=2, buffer_events=100)
+    builder = BatchBuilder("123", "g", window, DAY, chunk_events=2, buffer_events=100)
     batches = [b for e in events for b in builder.add(e)] + builder.finish()
-    got = [(b.log_stream, b.hour_ms, b.chunk, b.event_ids) for b in batches]
-    # Then each stream-hour is cut in order, and the chunk numbers restart per stream-hour
+    got = [(b.log_stream, b.chunk, b.event_ids) for b in batches]
+    # Then each stream is cut in order of arrival, chunk numbers counting per stream
     assert sorted(got) == [
-        ("a", T0, 0, ["id-0", "id-1"]),
-        ("a", T0, 1, ["id-2"]),
-        ("a", T0 + HOUR_MS, 0, ["id-3", "id-4"]),
-        ("b", T0, 0, ["id-9"]),
+        ("a", 0, ["id-0", "id-1"]),
+        ("a", 1, ["id-2", "id-3"]),
+        ("a", 2, ["id-4"]),
+        ("b", 0, ["id-9"]),
     ]
-    # And the identity names the place, not the contents: a rerun with fewer events overwrites the same key
-    other = BatchBuilder("123", "g", chunk_events=2, buffer_events=100)
+    # And the identity names the place, not the contents: a rerun with other events overwrites the same key
+    other = BatchBuilder("123", "g", window, DAY, chunk_events=2, buffer_events=100)
     assert other.add(event("b", T0 + 7, 99)) == []
     rerun = other.finish()
     first_b = next(b for b in batches if b.log_stream == "b")
     assert [b.identity for b in rerun] == [first_b.identity] and rerun[0].event_ids != first_b.event_ids
+    # While a full buffer empties every stream at once
+    small = BatchBuilder("123", "g", window, DAY, chunk_events=10, buffer_events=3)
+    assert small.add(events[0]) == [] and small.add(events[5]) == []
+    assert [(b.log_stream, b.event_ids) for b in small.add(events[1])] == [("a", ["id-0", "id-1"]), ("b", ["id-9"])]
 
 
 def test_the_watermark_moves_over_finished_windows_in_order_and_not_over_a_window_clipped_by_the_end() -> None:

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 
-from functions.backfill.reader import describe_groups, logs_client
+from functions.backfill.reader import BackfillError, describe_groups, logs_client
 from functions.backfill.runner import Backfill, Lake, Options, Stats, plan_jobs
 from functions.backfill.throttle import Throttle
 from functions.parser.handler import handle
@@ -242,3 +242,15 @@ def test_a_run_killed_mid_way_and_rerun_gives_the_same_lake(aws: None, tmp_path:
     assert object_keys(tmp_path / "lake") == object_keys(tmp_path / "unbroken")
     assert lake_ids(tmp_path / "lake") == lake_ids(tmp_path / "unbroken") == Counter(lake_ids(tmp_path / "lake").keys())
     assert lake_events(tmp_path / "lake") == put_events(puts)
+
+
+def test_a_rerun_with_another_window_length_is_refused_rather_than_duplicating(aws: None, tmp_path: Path) -> None:
+    # Given a group backfilled with one-hour windows (its object keys name them)
+    logs = boto3.client("logs", region_name=REGION)
+    put_history(logs, "/aws/lambda/orders", streams=1, per_stream=10)
+    backfill(tmp_path / "lake", logs_client(REGION))
+    keys = object_keys(tmp_path / "lake")
+    # When it is run again with two-hour windows, then it stops before writing anything
+    with pytest.raises(BackfillError, match="--window-hours 1"):
+        backfill(tmp_path / "lake", logs_client(REGION), window_hours=2)
+    assert object_keys(tmp_path / "lake") == keys
