@@ -118,8 +118,10 @@ class Backfill:
     options: Options
     throttle: Throttle
     sleep: Callable[[float], None] = time.sleep
+    deadline: float | None = None  # time.monotonic() after which no window starts (the Lambda's time)
     stats: Stats = field(default_factory=Stats)
     _stop: threading.Event = field(default_factory=threading.Event)
+    _started: int = 0
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
 
     def run(self, jobs: list[GroupJob], on_progress: Callable[[Stats], None] | None = None) -> Stats:
@@ -148,9 +150,16 @@ class Backfill:
             on_progress(self.stats)
         return self.stats
 
+    @property
+    def finished(self) -> bool:
+        return self.stats.windows_done == self.stats.windows_total
+
     def _window(self, job: GroupJob, window: Window) -> None:
-        if self._stop.is_set():
-            return
+        with self.stats.lock:
+            late = self.deadline is not None and time.monotonic() > self.deadline and self._started > 0
+            if self._stop.is_set() or late:
+                return  # left for the next run (each run does one window at least): the checkpoint waits for it
+            self._started += 1
         builder = BatchBuilder(
             job.info.owner,
             job.info.name,
