@@ -17,7 +17,7 @@ import json
 import os
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -30,6 +30,8 @@ from functions.backfill.throttle import Throttle
 from functions.compactor.store import S3LakeStore
 from functions.env_settings import SettingsError, lake_location
 from functions.parser.ingest import Ingestor
+from functions.parser.redact import Redactor
+from functions.parser.settings import Settings as ParserSettings
 
 
 class Invoker(Protocol):
@@ -42,6 +44,7 @@ class BackfillSettings:
     prefix: str
     rate: float
     margin_s: float
+    redactor: Redactor = field(default_factory=Redactor)  # the parser's rules (LOGLAKE_REDACT...)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> BackfillSettings:
@@ -51,7 +54,7 @@ class BackfillSettings:
             margin = float(env.get("LOGLAKE_BACKFILL_MARGIN_SECONDS", "120") or 120)
         except ValueError as error:
             raise SettingsError(f"LOGLAKE_BACKFILL_RATE / _MARGIN_SECONDS: {error}") from error
-        return cls(bucket, prefix, rate, margin)
+        return cls(bucket, prefix, rate, margin, ParserSettings.from_env(env).redactor)
 
 
 def epoch_ms(value: Any) -> int:
@@ -86,7 +89,7 @@ def handle(
     )
     groups = describe_groups(logs, throttle, time.sleep, names=[str(event["log_group"])])
     jobs = plan_jobs(lake, groups, options)
-    ingestor = Ingestor(store=lake.store, prefix=lake.prefix, region=logs.meta.region_name)
+    ingestor = Ingestor(store=lake.store, prefix=lake.prefix, region=logs.meta.region_name, redactor=settings.redactor)
     deadline = time.monotonic() + remaining_s - settings.margin_s
     run = Backfill(logs, lake, ingestor, options, throttle, deadline=deadline)
     stats = run.run(jobs)
