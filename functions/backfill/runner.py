@@ -17,16 +17,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import boto3
+import pyarrow as pa
 from botocore.config import Config
 
 from functions.backfill import checkpoint
-from functions.backfill.batches import BUFFER_EVENTS, CHUNK_EVENTS, BackfillBatch, BatchBuilder
+from functions.backfill.batches import CHUNK_EVENTS, Chunk, ChunkBuilder
 from functions.backfill.reader import BackfillError, GroupInfo, read_window
 from functions.backfill.throttle import Throttle
 from functions.backfill.windows import DEFAULT_WINDOW_MS, GroupRange, Window, group_range, windows
 from functions.compactor.store import LakeStore, LocalLakeStore, S3LakeStore
 from functions.parser.ingest import Ingestor
+from functions.parser.normalize import BatchContext, normalize
 from functions.sinks.keys import normalize_prefix
+from functions.sinks.s3_parquet import WrittenObject, write_batch
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
@@ -60,7 +63,6 @@ class Options:
     rate: float = 5.0  # FilterLogEvents calls per second: the default account quota
     live_since_ms: int | None = None  # the boundary for every group (an account-level policy has no filter)
     chunk_events: int = CHUNK_EVENTS
-    buffer_events: int = BUFFER_EVENTS
     page_events: int | None = None  # FilterLogEvents' limit (None: as many as fit in 1 MB, up to 10,000)
 
 
@@ -160,14 +162,7 @@ class Backfill:
             if self._stop.is_set() or late:
                 return  # left for the next run (each run does one window at least): the checkpoint waits for it
             self._started += 1
-        builder = BatchBuilder(
-            job.info.owner,
-            job.info.name,
-            window,
-            self.options.window_ms,
-            chunk_events=self.options.chunk_events,
-            buffer_events=self.options.buffer_events,
-        )
+        builder = ChunkBuilder(job.info.owner, job.info.name, window, self.options.window_ms, self.options.chunk_events)
         read = written = live = 0
         for event in read_window(
             self.client, self.throttle, self.sleep, job.info.name, window, page_events=self.options.page_events
@@ -176,10 +171,12 @@ class Backfill:
             if not job.span.keeps(event):
                 live += 1
                 continue
-            for batch in builder.add(event):
-                written += self._ingest(batch)
-        for batch in builder.finish():
-            written += self._ingest(batch)
+            chunk = builder.add(event)
+            if chunk is not None:
+                written += self._write(chunk)
+        last = builder.finish()
+        if last is not None:
+            written += self._write(last)
         with self._locks[job.info.name]:
             saved = job.tracker.finish(window, written)
             checkpoint.save(self.lake.store, self.lake.prefix, saved)
@@ -188,10 +185,19 @@ class Backfill:
             self.stats.events_read += read
             self.stats.events_live += live
 
-    def _ingest(self, batch: BackfillBatch) -> int:
-        result = self.ingestor.ingest(batch)
+    def _write(self, chunk: Chunk) -> int:
+        objects = write_chunk(self.ingestor, chunk)
         with self.stats.lock:
-            self.stats.events_written += len(batch)
-            self.stats.objects += len(result.objects)
-            self.stats.bytes += result.bytes
-        return len(batch)
+            self.stats.events_written += len(chunk)
+            self.stats.objects += len(objects)
+            self.stats.bytes += sum(o.bytes for o in objects)
+        return len(chunk)
+
+
+def write_chunk(ingestor: Ingestor, chunk: Chunk) -> list[WrittenObject]:
+    """The live path for a chunk: each stream's batch normalized (its own context) and redacted as the
+    parser does, then the chunk's rows written together, one object per event-hour under its key."""
+    context = BatchContext(region=ingestor.region, ingest_time_ms=ingestor.clock())
+    tables = [ingestor.redactor.apply(normalize(batch, context).table)[0] for batch in chunk.batches]
+    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables, promote_options="default")
+    return write_batch(ingestor.store, ingestor.prefix, table, chunk.identity)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functions.backfill.batches import BatchBuilder
+from functions.backfill.batches import ChunkBuilder
 from functions.backfill.checkpoint import Checkpoint, WindowTracker, resume_from
 from functions.backfill.throttle import MAX_THROTTLED_ATTEMPTS, Aimd, retry_delay
 from functions.backfill.windows import FilteredEvent, group_range, windows
@@ -37,30 +37,25 @@ def test_windows_are_aligned_and_clipped_by_the_range() -> None:
     assert [w.aligned_ms for w in windows(span, DAY, resume_ms=T0 + DAY)] == [T0 + DAY, T0 + 2 * DAY]
 
 
-def test_batches_are_stream_window_chunks_with_keys_that_do_not_depend_on_their_events() -> None:
-    # Given events of two streams over two hours of a day window, chunks of 2
+def test_chunks_hold_a_batch_per_stream_and_keys_that_do_not_depend_on_their_events() -> None:
+    # Given events of two streams in a day window, chunks of 4 events
     window = windows(group_range("g", T0, T0 + DAY, None), DAY)[0]
     events = [event("a", T0 + i * 20 * 60_000, i) for i in range(5)] + [event("b", T0 + 5, 9)]
-    builder = BatchBuilder("123", "g", window, DAY, chunk_events=2, buffer_events=100)
-    batches = [b for e in events for b in builder.add(e)] + builder.finish()
-    got = [(b.log_stream, b.chunk, b.event_ids) for b in batches]
-    # Then each stream is cut in order of arrival, chunk numbers counting per stream
-    assert sorted(got) == [
-        ("a", 0, ["id-0", "id-1"]),
-        ("a", 1, ["id-2", "id-3"]),
-        ("a", 2, ["id-4"]),
-        ("b", 0, ["id-9"]),
-    ]
+    builder = ChunkBuilder("123", "g", window, DAY, chunk_events=4)
+    chunks = [c for e in events if (c := builder.add(e)) is not None]
+    last = builder.finish()
+    assert last is not None
+    chunks.append(last)
+    # Then each chunk holds one batch per stream, in arrival order, and the chunks are numbered
+    got = [(c.number, [(b.log_stream, b.event_ids) for b in c.batches]) for c in chunks]
+    assert got == [(0, [("a", ["id-0", "id-1", "id-2", "id-3"])]), (1, [("a", ["id-4"]), ("b", ["id-9"])])]
+    assert builder.finish() is None
     # And the identity names the place, not the contents: a rerun with other events overwrites the same key
-    other = BatchBuilder("123", "g", window, DAY, chunk_events=2, buffer_events=100)
-    assert other.add(event("b", T0 + 7, 99)) == []
+    other = ChunkBuilder("123", "g", window, DAY, chunk_events=4)
+    assert other.add(event("b", T0 + 7, 99)) is None
     rerun = other.finish()
-    first_b = next(b for b in batches if b.log_stream == "b")
-    assert [b.identity for b in rerun] == [first_b.identity] and rerun[0].event_ids != first_b.event_ids
-    # While a full buffer empties every stream at once
-    small = BatchBuilder("123", "g", window, DAY, chunk_events=10, buffer_events=3)
-    assert small.add(events[0]) == [] and small.add(events[5]) == []
-    assert [(b.log_stream, b.event_ids) for b in small.add(events[1])] == [("a", ["id-0", "id-1"]), ("b", ["id-9"])]
+    assert rerun is not None and rerun.identity == chunks[0].identity and len(rerun) == 1
+    assert chunks[0].identity != chunks[1].identity
 
 
 def test_the_watermark_moves_over_finished_windows_in_order_and_not_over_a_window_clipped_by_the_end() -> None:

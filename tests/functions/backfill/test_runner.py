@@ -57,7 +57,6 @@ def backfill(
         concurrency=concurrency,
         rate=1000.0,
         chunk_events=chunk_events,
-        buffer_events=10,
         page_events=page_events,
     )
     lake = Lake.parse(str(lake_dir))
