@@ -1,10 +1,10 @@
 """Staying inside the account's API quota: adaptive concurrency (AIMD), a request-rate cap, and the retry rule.
 
 FilterLogEvents has a per-account, per-Region quota of requests per second shared by every caller (see
-`functions/backfill/README` in the module docstring of `reader.py`). Workers ask `Throttle.slot()` before a
-call: it waits while `limit` calls are in flight and spaces calls to at most `rate` per second. A
-success raises `limit` by 1/limit (about one more worker per round of calls); a throttling answer halves
-it. `retry_delay` is the pure rule: which error is retried, and after how long (full jitter).
+`reader.py`). Workers ask `Throttle.slot()` before a call: it waits while `limit` calls are in flight
+and spaces calls to at most `rate * limit / ceiling` per second. A success raises `limit` by 1/limit
+(about one more worker per round of calls); a throttling answer halves it, and with it the pace.
+`retry_delay` is the pure rule: which error is retried, and after how long (full jitter).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Throttle:
     rate: float  # calls per second at most
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
-    aimd: Aimd = field(init=False)
+    aimd: Aimd = field(init=False)  # starts at the ceiling: a run begins at `rate`
     _in_flight: int = field(default=0, init=False)
     _next_call: float = field(default=0.0, init=False)
     _cond: threading.Condition = field(default_factory=threading.Condition, init=False)
@@ -76,7 +76,7 @@ class Throttle:
     def __post_init__(self) -> None:
         if self.ceiling < 1 or self.rate <= 0:
             raise ValueError("concurrency must be at least 1 and the rate positive")
-        self.aimd = Aimd(self.ceiling)
+        self.aimd = Aimd(self.ceiling, limit=float(self.ceiling))
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -86,7 +86,7 @@ class Throttle:
             self._in_flight += 1
             now = self.clock()
             wait = max(0.0, self._next_call - now)
-            self._next_call = max(now, self._next_call) + 1.0 / self.rate
+            self._next_call = max(now, self._next_call) + 1.0 / self.current_rate
         try:
             if wait:
                 self.sleep(wait)
@@ -95,6 +95,11 @@ class Throttle:
             with self._cond:
                 self._in_flight -= 1
                 self._cond.notify_all()
+
+    @property
+    def current_rate(self) -> float:
+        """Calls per second now: `rate` scaled by the AIMD share, so throttling slows the pace as well."""
+        return self.rate * self.aimd.limit / self.ceiling
 
     def success(self) -> None:
         with self._cond:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functions.backfill.batches import ChunkBuilder
 from functions.backfill.checkpoint import Checkpoint, WindowTracker, resume_from
-from functions.backfill.throttle import MAX_THROTTLED_ATTEMPTS, Aimd, retry_delay
+from functions.backfill.throttle import MAX_THROTTLED_ATTEMPTS, Aimd, Throttle, retry_delay
 from functions.backfill.windows import FilteredEvent, group_range, windows
 from functions.sinks.keys import HOUR_MS
 
@@ -90,3 +90,21 @@ def test_throttling_is_retried_longer_than_other_errors_and_client_errors_not_at
     assert retry_delay("ThrottlingException", MAX_THROTTLED_ATTEMPTS) is None
     assert retry_delay(None, 0, lambda: 0.5) == 0.1
     assert retry_delay("AccessDeniedException", 0) is None
+
+
+def test_the_throttle_spaces_calls_by_the_rate_and_slows_down_when_throttled() -> None:
+    # Given a throttle of 4 calls in flight and 8 per second, on a clock that stands still
+    waits: list[float] = []
+    throttle = Throttle(ceiling=4, rate=8.0, clock=lambda: 100.0, sleep=waits.append)
+    # When three calls go, then one is throttled and two more go
+    for _ in range(3):
+        with throttle.slot():
+            pass
+    throttle.throttled()
+    for _ in range(2):
+        with throttle.slot():
+            pass
+    # Then (the clock standing still, each wait is the distance to the call's turn) calls were 1/8 s
+    # apart, and the one after the throttling answer 1/4 s after the one before it
+    assert waits == [0.125, 0.25, 0.375, 0.375 + 0.25]
+    assert throttle.aimd.allowed == 2 and throttle.current_rate == 4.0
