@@ -7,6 +7,7 @@ from types import ModuleType
 from loglake.commands import (
     ask,
     athena,
+    backfill,
     compact,
     demo,
     groups,
@@ -30,4 +31,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     report,
     athena,
     compact,
+    backfill,
 )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from loglake.commands import after_backfill
 from subscription.apply import (
     GroupResult,
     ReadResult,
@@ -97,6 +98,7 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
         default=env("LOGLAKE_ACCOUNT_POLICY", "").lower() in {"1", "true", "yes", "on"},
         help="use one account-level subscription policy instead of per-group filters",
     )
+    after_backfill.add_options(parser)
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ def _read_and_plan(ctx: Context, prefix: str | None, err: TextIO) -> tuple[ReadR
 
 
 def run_plan(args: argparse.Namespace) -> int:
+    if args.after_backfill:
+        return after_backfill.run(args, apply=False)
     ctx = _context(args, sys.stderr)
     if ctx is None:
         return EXIT_USAGE
@@ -154,6 +158,8 @@ def run_plan(args: argparse.Namespace) -> int:
 
 
 def run_apply(args: argparse.Namespace) -> int:
+    if args.after_backfill:
+        return after_backfill.run(args, apply=True)
     ctx = _context(args, sys.stderr)
     if ctx is None:
         return EXIT_USAGE

@@ -38,6 +38,7 @@ FUNCTIONS = (
     "ParserKinesisLambdaFunction",
     "LogGroupManagerLambdaFunction",
     "CompactorLambdaFunction",
+    "BackfillLambdaFunction",
 )
 
 
@@ -332,3 +333,34 @@ def test_alarms_notify_the_topic_parameter_when_one_is_given(template: dict[str,
         actions = copy.deepcopy(alarm["AlarmActions"])
         assert actions["Fn::If"][0] == "HasAlarmTopic"
         assert list(branches(actions)) == [[{"Ref": "AlarmTopicArn"}]]
+
+
+# ---------------------------------------------------------------- backfill
+
+
+def test_the_backfill_function_is_off_by_default_reads_history_and_writes_only_its_folders(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    assert template["Parameters"]["BackfillFunction"]["Default"] == "false"
+    assert resources["BackfillLambdaFunction"]["Condition"] == "BackfillEnabled"
+    assert resources["BackfillRole"]["Condition"] == "BackfillEnabled"
+    granted = {
+        action: stmt["Resource"]
+        for stmt in statements(props(template, "BackfillRole")["Policies"][0]["PolicyDocument"])
+        for action in ([stmt["Action"]] if isinstance(stmt["Action"], str) else stmt["Action"])
+        if not action.startswith("logs:CreateLogStream") and action != "logs:PutLogEvents"
+    }
+    assert not any(a.startswith("logs:Put") or a.startswith("logs:Delete") for a in granted)
+    assert granted["logs:FilterLogEvents"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*"
+    }
+    assert granted["s3:GetObject"] == {"Fn::Sub": "${LakeBucket.Arn}/${LakePrefix}backfill/*"}
+    assert granted["lambda:InvokeFunction"] == {
+        "Fn::Sub": "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:loglake-ci-backfill"
+    }
+    env = props(template, "BackfillLambdaFunction")["Environment"]["Variables"]
+    reads = env_names_read_by(REPO / "functions/backfill/handler.py") | env_names_read_by(
+        REPO / "functions/parser/settings.py"
+    )
+    assert {k for k in env if k.startswith("LOGLAKE_")} <= reads
