@@ -9,6 +9,7 @@ from loglake.commands import (
     athena,
     compact,
     demo,
+    filter,
     groups,
     ingest,
     opensearch,
@@ -30,4 +31,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     report,
     athena,
     compact,
+    filter,
 )
