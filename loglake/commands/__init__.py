@@ -12,6 +12,7 @@ from loglake.commands import (
     filter,
     groups,
     ingest,
+    metric_filter,
     opensearch,
     reindex,
     replay_failed,
@@ -32,4 +33,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     athena,
     compact,
     filter,
+    metric_filter,
 )
