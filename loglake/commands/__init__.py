@@ -12,6 +12,7 @@ from loglake.commands import (
     filter,
     groups,
     ingest,
+    insights,
     metric_filter,
     opensearch,
     reindex,
@@ -34,4 +35,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     compact,
     filter,
     metric_filter,
+    insights,
 )
