@@ -6,7 +6,7 @@ Grammar (keywords are case-insensitive; a line whose first non-blank character i
     command   := "fields" items | "display" items | "filter" expr | "sort" key ("," key)*
                | "limit" INT | "dedup" field ("," field)*
                | "stats" items ["by" items]
-               | "parse" expr (STRING "as" NAME ("," NAME)* | REGEX)
+               | "parse" field (STRING "as" NAME ("," NAME)* | REGEX)
     items     := expr ["as" NAME] ("," expr ["as" NAME])*
     key       := expr ["asc" | "desc"]
     expr      := and ("or" and)*
@@ -216,7 +216,10 @@ class _Parser:
                 return tuple(fields)
 
     def parse_command(self, start: int) -> Parse:
-        source = self.expr()
+        self.skip()
+        at = self.pos
+        name = self.name()
+        source = Field(self.slice(at), at, name)
         self.skip()
         at = self.pos
         if self.text.startswith("/", self.pos):

@@ -177,7 +177,13 @@ def _parse(state: _State, command: Parse) -> None:
 
 
 def _sort(state: _State, command: Sort) -> None:
-    state.order = [(_expr(state, key.expr).sql, key.descending) for key in command.keys]
+    """A JSON or parsed field sorts as a number where it holds one (then as text), as in Insights."""
+    state.order = []
+    for key in command.keys:
+        value = _expr(state, key.expr)
+        if value.kind == "any":
+            state.order.append((numeric(value), key.descending))
+        state.order.append((value.sql, key.descending))
 
 
 def _limit(state: _State, command: Limit) -> None:
