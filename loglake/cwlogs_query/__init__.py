@@ -3,9 +3,11 @@
 - Filter patterns (metric filters, subscription filters, FilterLogEvents): `filter_parser` reads a
   pattern into the typed tree of `filter_ast`; `filter_eval` is the exact reference evaluator in
   Python; `filter_sql` translates the same tree into an Athena (Trino) SQL predicate over `events`.
-- Logs Insights queries: `insights_parser` reads a query into `insights_ast`; `insights_sql`
-  translates it into one Athena (Trino) SQL statement over `events`.
+- Logs Insights queries: `insights_parser` (commands) and `insights_expr_parser` (expressions) read
+  a query into `insights_ast`; `insights_sql` (one CTE per command) and `insights_expr_sql` (typed
+  expressions, `insights_functions`) translate it into one Athena (Trino) SQL statement.
+- `scope`: log groups and time range; `saved_questions`: Insights queries kept as saved questions.
 
-Both parsers are hand-written recursive descent parsers with their grammar in their docstring, and
-both raise `QuerySyntaxError`, which names the position of the problem.
+Both parsers are hand-written recursive descent parsers (`scanner` holds what they share) with
+their grammar in their docstring, and both raise `QuerySyntaxError`, which names the position.
 """

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import re
 
-from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.filter_ast import (
     Check,
     DelimitedPattern,
@@ -53,6 +52,7 @@ from loglake.cwlogs_query.filter_ast import (
     TextPattern,
     Value,
 )
+from loglake.cwlogs_query.scanner import Scanner
 
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -74,38 +74,11 @@ def parse_selector(text: str) -> Selector:
     return selector
 
 
-class _Parser:
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.pos = 0
-
-    # --- scanning helpers ------------------------------------------------------------------
-
-    def error(self, message: str, position: int | None = None) -> QuerySyntaxError:
-        return QuerySyntaxError(message, self.text, self.pos if position is None else position)
-
-    def skip_space(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
-
-    def peek(self, token: str) -> bool:
-        self.skip_space()
-        return self.text.startswith(token, self.pos)
-
-    def accept(self, token: str) -> bool:
-        if self.peek(token):
-            self.pos += len(token)
-            return True
-        return False
-
+class _Parser(Scanner):
     def expect(self, token: str, what: str) -> None:
         if not self.accept(token):
             found = self.text[self.pos : self.pos + 10] or "the end of the pattern"
             raise self.error(f"expected {what} but found {found!r}")
-
-    def at_end(self) -> bool:
-        self.skip_space()
-        return self.pos >= len(self.text)
 
     def quoted(self) -> str:
         """A double-quoted string starting at `pos`; returns its unescaped content."""
@@ -126,7 +99,7 @@ class _Parser:
         raise self.error("unterminated quoted string", start)
 
     def keyword(self, *words: str) -> str | None:
-        self.skip_space()
+        self.skip()
         for word in words:
             end = self.pos + len(word)
             if self.text[self.pos : end].upper() == word and (end >= len(self.text) or not self.text[end].isalnum()):
@@ -137,7 +110,7 @@ class _Parser:
     # --- pattern ---------------------------------------------------------------------------
 
     def pattern(self) -> FilterPattern:
-        self.skip_space()
+        self.skip()
         if self.peek("{"):
             result: FilterPattern = self.json()
         elif self.peek("["):
@@ -171,7 +144,7 @@ class _Parser:
         return TextPattern(tuple(groups))
 
     def term(self, start: int) -> str:
-        self.skip_space()
+        self.skip()
         if self.pos >= len(self.text):
             raise self.error("expected a term after '?' or '-'")
         if self.text[self.pos] == '"':
@@ -219,7 +192,7 @@ class _Parser:
         return JsonComparison(selector, op, self.value(op))
 
     def selector(self) -> Selector:
-        self.skip_space()
+        self.skip()
         start = self.pos
         if not self.accept("$"):
             raise self.error("expected a selector starting with '$' (like $.level)")
@@ -265,7 +238,7 @@ class _Parser:
     # --- values ------------------------------------------------------------------------------
 
     def operator(self) -> Operator:
-        self.skip_space()
+        self.skip()
         for op in _OPERATORS:
             if self.text.startswith(op, self.pos):
                 self.pos += len(op)
@@ -273,7 +246,7 @@ class _Parser:
         raise self.error("expected a comparison operator (=, !=, <, <=, >, >=)")
 
     def value(self, op: Operator) -> Value:
-        self.skip_space()
+        self.skip()
         start = self.pos
         if self.pos >= len(self.text):
             raise self.error("expected a value")
@@ -301,7 +274,7 @@ class _Parser:
         after: list[Slot] = []
         ellipsis_at: int | None = None
         while True:
-            self.skip_space()
+            self.skip()
             start = self.pos
             if self.accept("..."):
                 if ellipsis_at is not None:
@@ -315,7 +288,7 @@ class _Parser:
         return DelimitedPattern(tuple(before), ellipsis_at is not None, tuple(after))
 
     def slot(self) -> Slot:
-        self.skip_space()
+        self.skip()
         if self.peek(",") or self.peek("]"):
             return Slot(None, ())
         start = self.pos
@@ -341,7 +314,7 @@ class _Parser:
 
     def condition(self, name: str, start: int, *, named: bool) -> FieldCondition:
         if not named:
-            self.skip_space()
+            self.skip()
             start = self.pos
             match = _NAME.match(self.text, self.pos)
             if not match or match.group() != name:
