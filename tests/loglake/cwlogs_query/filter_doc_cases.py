@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -244,4 +245,36 @@ SEED_START = DocSection(
     _cases(("START", {"start_1", "start_2", "start_3"})),
 )
 
-SECTIONS = (TERMS, OR_TERMS, OR_JSON, JSON_VALUES, JSON_COMPOUND, JSON_SPECIAL, JSON_NUMBERS, APACHE, SEED_START)
+_CLF = (Path(__file__).resolve().parents[2] / "events" / "apigateway" / "access_clf.log").read_text(encoding="utf-8")
+
+API_GATEWAY_CLF = DocSection(
+    "/aws/apigateway/welcome",
+    # API Gateway access log lines in the console's CLF preset, with their oddities (a missing
+    # space before the quoted request, extended request ids, IPv6, a test-invoke line, HTTP API
+    # routes, cut-off lines): tests/events/apigateway/access_clf.log, the parser's fixture.
+    # L1..L14 are its lines in order; the field counts below were worked out by hand.
+    {f"L{i + 1}": line for i, line in enumerate(_CLF.splitlines())},
+    _cases(
+        ("[ip, caller, user, time, request, status = 5*, ...]", {"L2", "L10", "L11"}),
+        ("[ip, caller, user, time, request, status, bytes, request_id]", {"L1", "L5", "L6", "L7", "L9", "L11", "L13"}),
+        ("[ip, caller, user, time, request, status = 4*, bytes, ...]", {"L3", "L4", "L6"}),
+        ("[..., status >= 400, bytes, request_id]", {"L6", "L11"}),
+        ("[ip = 2001:*, ...]", {"L5", "L11"}),
+        ("[ip, caller, user, time = 27/Nov/2026:09:13*, ...]", {"L9", "L10", "L11"}),
+        ('"/{proxy+}"', {"L11"}),
+        ("?POST ?DELETE", {"L2", "L4", "L10"}),
+    ),
+)
+
+SECTIONS = (
+    TERMS,
+    OR_TERMS,
+    OR_JSON,
+    JSON_VALUES,
+    JSON_COMPOUND,
+    JSON_SPECIAL,
+    JSON_NUMBERS,
+    APACHE,
+    SEED_START,
+    API_GATEWAY_CLF,
+)
