@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from loglake.cli import main
 from tests.loglake.cwlogs_query.doc_lake import ingest, payload
 from tests.loglake.cwlogs_query.filter_doc_cases import SECTIONS, DocSection
+from tests.support import ALL_LAMBDA_PAYLOADS, load_payload
 
 CASES = [(section, pattern, expected) for section in SECTIONS for pattern, expected in section.cases]
 
@@ -87,3 +89,45 @@ def test_print_sql_shows_the_athena_predicate(capsys: pytest.CaptureFixture[str]
     assert code == 0
     assert "strpos(raw, 'ERROR') > 0" in out and "strpos(raw, 'Exiting') = 0" in out
     assert "log_group IN ('/aws/lambda/x')" in out
+
+
+LAMBDA_JSON_PATTERNS = [
+    # (pattern, the same condition in plain Python over the decoded event)
+    ('{ $.level = "ERROR" }', lambda d: d.get("level") == "ERROR"),
+    (
+        "{ $.level = * || $.log_level = ERROR }",
+        lambda d: isinstance(d.get("level"), str) or d.get("log_level") == "ERROR",
+    ),
+    (
+        '{ $.type = "platform.*" && $.record.metrics.durationMs > 31.3 }',
+        lambda d: (
+            str(d.get("type", "")).startswith("platform.")
+            and d.get("record", {}).get("metrics", {}).get("durationMs", 0) > 31.3
+        ),
+    ),
+    ("{ $.cold_start IS TRUE }", lambda d: d.get("cold_start") is True),
+    ("{ $.record.requestId NOT EXISTS }", lambda d: "requestId" not in d.get("record", {})),
+]
+
+
+@pytest.fixture(scope="module")
+def lambda_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    lake = tmp_path_factory.mktemp("lambda") / "lake"
+    ingest(lake, [load_payload(name) for name in ALL_LAMBDA_PAYLOADS])
+    return lake
+
+
+@pytest.mark.parametrize(("pattern", "condition"), LAMBDA_JSON_PATTERNS, ids=[p for p, _ in LAMBDA_JSON_PATTERNS])
+def test_json_patterns_on_lambda_json_logs(
+    lambda_lake: Path, capsys: pytest.CaptureFixture[str], pattern: str, condition: Any
+) -> None:
+    # Given the lake of the repository's Lambda payloads (text and JSON log formats)
+    messages = [e["message"] for name in ALL_LAMBDA_PAYLOADS for e in load_payload(name)["logEvents"]]
+    decoded = [json.loads(m) for m in messages if m.startswith("{")]
+    expected = sorted(json.dumps(d) for d in decoded if condition(d))
+    # When the JSON pattern runs through the CLI
+    code, out, err = run(capsys, "filter", "--lake", str(lambda_lake), "--format", "json", pattern)
+    # Then exactly the JSON events the plain-Python condition selects come back (text lines never match)
+    assert code == 0, err
+    assert sorted(json.dumps(json.loads(row["message"])) for row in json.loads(out)) == expected
+    assert expected, "the pattern selects something"
