@@ -163,7 +163,7 @@ def test_earliest_latest_distinct_and_stddev(lake: Path, capsys: pytest.CaptureF
     rows = insights(
         lake,
         capsys,
-        "stats earliest(id), latest(id), count_distinct(f2), min(f3), max(f3), stddev(f3)",
+        "stats earliest(id), latest(id), count_distinct(f2), min(f3), max(f3), stddev(f3), count(f1), sortsFirst(id)",
         "/doc/insights",
     )
     f3 = [30, 10, 26, 5, 1]
@@ -172,6 +172,7 @@ def test_earliest_latest_distinct_and_stddev(lake: Path, capsys: pytest.CaptureF
     assert rows[0]["earliest(id)"] == "e1" and rows[0]["latest(id)"] == "e5"
     assert (rows[0]["count_distinct(f2)"], rows[0]["min(f3)"], rows[0]["max(f3)"]) == (3, 1.0, 30.0)
     assert rows[0]["stddev(f3)"] == pytest.approx(stddev)
+    assert (rows[0]["count(f1)"], rows[0]["sortsFirst(id)"]) == (5, "e1")
 
 
 def test_string_number_and_time_functions(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -181,7 +182,8 @@ def test_string_number_and_time_functions(lake: Path, capsys: pytest.CaptureFixt
         'strcontains(f1, "cept") as c, 2 ^ 3 as p, 10 % 3 as m, abs(-2) as a, ceil(2.1) as ce, floor(2.9) as fl, '
         "greatest(1, 5, 3) as g, least(4, 2) as le, coalesce(missing, f2) as co, isempty(missing) as e, "
         "toMillis(@timestamp) as ms, fromMillis(0) as epoch, datefloor(@timestamp, 1h) as h, f3 / 4 as q, "
-        "@log as lg"
+        '@log as lg, ltrim("  x ") as lt, rtrim("  x ") as rt, isblank("  ") as bl, sqrt(16) as sq, log(1) as ln, '
+        "dateceil(@timestamp, 1h) as hc"
     )
     rows = insights(lake, capsys, query, "/doc/insights")
     # Expected values from the function table of "Supported Operations and Functions"
@@ -208,6 +210,12 @@ def test_string_number_and_time_functions(lake: Path, capsys: pytest.CaptureFixt
             "h": "2026-11-27 05:00:00.000",
             "q": 7.5,
             "lg": "123456789012:/doc/insights",
+            "lt": "x ",
+            "rt": "  x",
+            "bl": True,
+            "sq": 4.0,
+            "ln": 0.0,
+            "hc": "2026-11-27 06:00:00.000",
         }
     ]
 
