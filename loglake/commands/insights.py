@@ -1,0 +1,44 @@
+"""`loglake insights [--lake DIR | --engine athena ...] [--log-group G ...] [--since T] [--until T] QUERY`.
+
+A CloudWatch Logs Insights query, translated into Athena (Trino) SQL over the lake
+(loglake/cwlogs_query/insights_sql.py) and run on DuckDB or Athena; `--print-sql` shows the SQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.commands.lake_scope import add_scope_arguments, scope_from
+from loglake.cwlogs_query.errors import QuerySyntaxError
+from loglake.cwlogs_query.insights_sql import to_sql
+from loglake.output import FORMATS, render
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("insights", help="run a CloudWatch Logs Insights query on the lake or Athena")
+    add_engine_arguments(parser)
+    add_scope_arguments(parser)
+    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--print-sql", action="store_true", help="print the SQL instead of running it")
+    parser.add_argument("query", help='e.g. fields @timestamp, @message | filter @message like "ERROR" | limit 20')
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        sql = to_sql(args.query, scope_from(args))
+    except QuerySyntaxError as exc:
+        print(f"loglake insights: {exc}", file=sys.stderr)
+        return 2
+    if args.print_sql:
+        print(sql)
+        return 0
+    try:
+        result = open_engine(args).query(sql)
+    except ENGINE_ERRORS as exc:
+        print(f"loglake insights: {exc}", file=sys.stderr)
+        return 2
+    print(render(result, args.format))
+    return 0
