@@ -7,6 +7,7 @@ as Athena sees them through partition projection. Views and user queries are wri
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,11 @@ import sqlglot
 from sqlglot import exp
 
 from functions.compactor.visibility import is_live
-from loglake.resources import package_dir
+from loglake.views import VIEWS_DIR, View, ordered_views, tables_used
 from schemas.arrow import arrow_schema, arrow_type
 from schemas.events import EVENTS
 from schemas.lake import ADDED, EVENT_COMMITS, EVENT_OBJECTS, REMOVED
 
-VIEWS_DIR = package_dir("sql", "views")
 _ATTEMPTS = 3
 
 
@@ -114,10 +114,6 @@ def to_duckdb(sql: str, int_columns: frozenset[str] = frozenset(), *, read_only:
     return _integer_division(tree, int_columns).sql(dialect="duckdb")
 
 
-def view_files(directory: Path = VIEWS_DIR) -> list[Path]:
-    return sorted(directory.glob("*.sql"))
-
-
 @dataclass(frozen=True)
 class Result:
     columns: list[str]
@@ -135,6 +131,14 @@ def _with_partitions(schema: pa.Schema) -> pa.Schema:
 
 def _empty_events() -> pa.Table:
     return _with_partitions(arrow_schema(EVENTS)).append(pa.field("filename", pa.string())).empty_table()
+
+
+_SCHEMA_MISMATCH = re.compile(r"schema mismatch", re.IGNORECASE)
+
+
+def _has_every_column(path: Path) -> bool:
+    """Whether one data object has every column of the schema (one footer read)."""
+    return frozenset(arrow_schema(EVENTS).names) <= frozenset(pq.read_schema(path).names)
 
 
 def _read_commit(path: Path) -> pa.Table:
@@ -174,16 +178,25 @@ def live_paths(lake: Path) -> list[Path]:
 
 
 class LocalEngine:
-    """A DuckDB connection with `events` and every view of loglake/sql/views defined; read-only over
-    the lake unless `allow_writes` (see the module docstring)."""
+    """A DuckDB connection over the lake: `events_objects`, `events_commits`, and the views of
+    loglake/sql/views, each created (transpiled once) the first time a query reads it, after the views
+    it reads. Read-only over the lake unless `allow_writes` (see `check_read_only`).
+
+    The lake's objects are read without `union_by_name` when the first one has every column: DuckDB
+    then binds a view from one footer instead of all of them (a lake of 3,000 small objects took
+    seconds per view otherwise). An object without some column makes DuckDB refuse the scan; the
+    engine then reads the lake by name (slower, exact) and runs the query again.
+    """
 
     def __init__(self, lake: Path, views_dir: Path = VIEWS_DIR, *, allow_writes: bool = False) -> None:
         self.lake = lake
         self.allow_writes = allow_writes
         self.con = duckdb.connect(":memory:")
         self.con.execute("SET TimeZone = 'UTC'")
+        self._views = {view.name: view for view in ordered_views(views_dir)}
+        self._defined: set[str] = set()
+        self._by_name = False
         self._define_events()
-        self._define_views(view_files(views_dir))
         if not allow_writes:
             self._lock_down()
 
@@ -204,45 +217,61 @@ class LocalEngine:
             self.con.register("_events_empty", _empty_events())
             source = "_events_empty"
         else:
+            by_name = self._by_name or not _has_every_column(files[0])
             listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
             source = (
                 f"read_parquet([{listed}], hive_partitioning = true, "
-                "hive_types = {'dt': 'VARCHAR', 'hour': 'INTEGER'}, union_by_name = true, filename = true)"
+                "hive_types = {'dt': 'VARCHAR', 'hour': 'INTEGER'}, "
+                f"union_by_name = {'true' if by_name else 'false'}, filename = true)"
             )
         self.con.execute(
             f'CREATE OR REPLACE VIEW {EVENT_OBJECTS.name} AS SELECT * EXCLUDE (filename), filename AS "$path" '
             f"FROM {source}"
         )
 
-    def _define_views(self, files: list[Path]) -> None:
-        pending = list(files)
-        while pending:  # views may use each other: define in rounds until nothing more succeeds
-            failed: list[tuple[Path, str]] = []
-            for path in pending:
-                try:
-                    self.con.execute(to_duckdb(path.read_text(encoding="utf-8"), self._int_columns()))
-                except duckdb.Error as exc:
-                    failed.append((path, str(exc)))
-            if len(failed) == len(pending):
-                name, reason = failed[0][0].name, failed[0][1]
-                raise QueryError(f"view {name} failed: {reason}")
-            pending = [path for path, _ in failed]
+    def _prepare(self, names: frozenset[str]) -> None:
+        """Create the views `names` read, directly or through other views, dependencies first."""
+        wanted, stack = set(), [n for n in names if n in self._views]
+        while stack:
+            name = stack.pop()
+            if name not in wanted:
+                wanted.add(name)
+                stack.extend(n for n in self._views[name].uses if n in self._views)
+        for view in self._views.values():  # in dependency order
+            if view.name in wanted and view.name not in self._defined:
+                self._create(view)
+
+    def _create(self, view: View) -> None:
+        try:
+            self.con.execute(to_duckdb(view.sql, self._int_columns()))
+        except duckdb.IOException:
+            raise  # an object listed is gone (compacted away): `query` lists the lake again
+        except (duckdb.Error, QueryError) as exc:
+            raise QueryError(f"view {view.name} failed: {exc}") from exc
+        self._defined.add(view.name)
 
     def _int_columns(self) -> frozenset[str]:
         rows = self.con.execute("SELECT column_name, data_type FROM duckdb_columns()").fetchall()
         return frozenset(name for name, data_type in rows if data_type in _INT_TYPES)
 
     def query(self, sql: str) -> Result:
-        statement = to_duckdb(sql, self._int_columns(), read_only=not self.allow_writes)
+        tree = parse_statement(sql)
+        if not self.allow_writes:
+            check_read_only(tree)
+        used = tables_used(tree)
         for attempt in range(_ATTEMPTS):
             try:
-                cursor = self.con.execute(statement)
+                self._prepare(used)
+                cursor = self.con.execute(_integer_division(tree, self._int_columns()).sql(dialect="duckdb"))
                 break
             except duckdb.IOException as exc:  # an object the compactor deleted since the listing: list again
                 if attempt == _ATTEMPTS - 1:
                     raise QueryError(str(exc)) from exc
                 self._define_events()
             except duckdb.Error as exc:
-                raise QueryError(str(exc)) from exc
+                if self._by_name or not _SCHEMA_MISMATCH.search(str(exc)):
+                    raise QueryError(str(exc)) from exc
+                self._by_name = True  # an object without some column: read the lake by column name
+                self._define_events()
         columns = [d[0] for d in cursor.description or []]
         return Result(columns, cursor.fetchall())

@@ -8,7 +8,19 @@ from pathlib import Path
 import sqlglot
 from sqlglot import exp
 
-from loglake.engine import VIEWS_DIR, view_files
+from loglake.resources import package_dir
+
+VIEWS_DIR = package_dir("sql", "views")
+
+
+def view_files(directory: Path = VIEWS_DIR) -> list[Path]:
+    return sorted(directory.glob("*.sql"))
+
+
+def tables_used(tree: exp.Expr) -> frozenset[str]:
+    """The names of the tables and views a statement reads (its own CTEs excluded)."""
+    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
+    return frozenset(t.name for t in tree.find_all(exp.Table) if t.name not in ctes)
 
 
 class ViewError(ValueError):
@@ -32,9 +44,7 @@ def parse_view(path: Path) -> View:
         raise ViewError(f"{path.name}: expected one CREATE VIEW statement")
     target = tree.this
     name = target.name if isinstance(target, exp.Table) else target.find(exp.Table).name
-    ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
-    uses = frozenset(t.name for t in tree.expression.find_all(exp.Table) if t.name not in ctes)
-    return View(name, sql, uses)
+    return View(name, sql, tables_used(tree.expression))
 
 
 def ordered_views(directory: Path = VIEWS_DIR) -> list[View]:

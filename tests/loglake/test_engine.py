@@ -8,8 +8,9 @@ import pytest
 import sqlglot
 
 from functions.sinks.s3_parquet import LocalStore
-from loglake.engine import LocalEngine, QueryError, to_duckdb, view_files
+from loglake.engine import LocalEngine, QueryError, to_duckdb
 from loglake.local_ingest import ingest_events, local_ingestor
+from loglake.views import view_files
 from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, load_payload
 
 
@@ -147,3 +148,42 @@ def test_integer_division_keeps_trino_semantics(lake: Path) -> None:
     ).rows
     assert rows[0][0] == 3 and rows[0][1] == 10
     assert rows[0][2] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("thin", ["first", "last"])
+def test_an_object_without_some_columns_reads_as_nulls_wherever_it_lies(lake: Path, tmp_path: Path, thin: str) -> None:
+    # Given a copy of the lake plus one object that lacks most columns (as an older or sparse writer
+    # would leave it), named to sort first or last among the lake's objects
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    copy = tmp_path / "lake"
+    shutil.copytree(lake, copy)
+    objects = sorted(copy.glob("events/dt=*/hour=*/*.parquet"))
+    tables = [pq.read_table(path, partitioning=None) for path in objects]
+    name = ("0" if thin == "first" else "z") + "-thin.parquet"
+    pq.write_table(
+        pa.table({"event_id": ["thin-1", "thin-2"], "message": ["a", "b"], "record_type": ["app", "app"]}),
+        objects[0].parent / name,
+    )
+    # When every row is counted and the missing columns are read
+    result = LocalEngine(copy).query(
+        "SELECT count(*), count(request_id), count_if(event_id LIKE 'thin-%' AND request_id IS NULL) FROM events"
+    )
+    # Then the thin object's rows are there, with NULL where it has no column
+    rows = sum(t.num_rows for t in tables)
+    with_request_id = sum(len(t.column("request_id").drop_null()) for t in tables)
+    assert result.rows == [(rows + 2, with_request_id, 2)]
+
+
+def test_a_query_creates_only_the_views_it_reads(lake: Path) -> None:
+    # Given a fresh engine
+    engine = LocalEngine(lake)
+    # When one view is queried
+    engine.query("SELECT count(*) FROM lambda_cost_daily")
+    # Then it exists with what it reads, and an unrelated view was not created
+    names = {row[0] for row in engine.con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {"lambda_cost_daily", "lambda_invocation_costs", "lambda_invocations", "lambda_pricing", "events"} <= names
+    assert "apigw_hourly" not in names

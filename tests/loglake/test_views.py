@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loglake.engine import view_files
-from loglake.views import ViewError, ordered_views
+from loglake.views import ViewError, ordered_views, view_files
 
 
 def references(sql: str) -> set[str]:

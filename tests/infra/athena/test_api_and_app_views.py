@@ -9,8 +9,9 @@ from collections import Counter, defaultdict
 import pytest
 
 from loglake.cli import main
-from loglake.engine import LocalEngine, view_files
+from loglake.engine import LocalEngine
 from loglake.synth import ApiRequest
+from loglake.views import view_files
 from tests.synthetic_world import World, assert_percentile, truncate
 
 HOUR_MS = 3_600_000
