@@ -106,7 +106,7 @@ def rss_mb():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
-from functions.parser.handler import handle
+from functions.parser.wiring import handle
 from functions.parser.ingest import Ingestor
 class Discard:
     def put(self, key, body):

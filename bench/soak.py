@@ -23,8 +23,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from functions.parser.handler import handle  # noqa: E402
 from functions.parser.ingest import Ingestor  # noqa: E402
+from functions.parser.wiring import handle  # noqa: E402
 from functions.sinks.s3_parquet import PARQUET, LocalStore  # noqa: E402
 from loglake.synth import decode, generate  # noqa: E402
 from loglake.synth.payloads import encode  # noqa: E402

@@ -13,8 +13,8 @@ from typing import Any, TextIO
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from functions.parser.decode import DecodeError
-from functions.parser.handler import handle
 from functions.parser.ingest import Indexer, Ingestor, Summary
+from functions.parser.wiring import handle
 from functions.sinks.s3_parquet import LocalStore
 
 

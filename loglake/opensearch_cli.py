@@ -13,9 +13,9 @@ from typing import TextIO
 
 from opensearchpy import OpenSearch
 
-from functions.parser.handler import build_indexer
 from functions.parser.ingest import Summary
 from functions.parser.settings import AUTH_MODES, OpenSearchSettings
+from functions.parser.wiring import build_indexer
 from functions.sinks.opensearch import OpenSearchIndexer
 from functions.sinks.opensearch_auth import build_client
 from functions.sinks.s3_parquet import LocalStore

@@ -70,7 +70,7 @@ PARSER_BUCKET = "loglake-test-lake"
 @pytest.fixture
 def parser_lake_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A moto S3 lake bucket and the environment the parser handler reads at cold start (reset per test)."""
-    from functions.parser import handler
+    from functions.parser import wiring
 
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.setenv(key, "testing")
@@ -79,7 +79,7 @@ def parser_lake_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("LOGLAKE_BUCKET", PARSER_BUCKET)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "loglake")
     monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", "true")
-    monkeypatch.setattr(handler, "_ingestor", None)
+    monkeypatch.setattr(wiring, "_ingestor", None)
     with mock_aws():
         client = boto3.client("s3", region_name=REGION)
         client.create_bucket(Bucket=PARSER_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})

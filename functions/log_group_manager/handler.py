@@ -19,7 +19,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import BotoCoreError, ClientError
 
 from functions.log_group_manager.events import Ignored, NewLogGroup, decode
-from functions.log_group_manager.observe import log_group_result, log_read_failure, record_summary
+from functions.log_group_manager.observe import (
+    EVENTS_IGNORED,
+    RULES_INVALID,
+    log_group_result,
+    log_read_failure,
+    record_summary,
+)
 from functions.log_group_manager.settings import Settings
 from subscription.apply import (
     Summary,
@@ -69,12 +75,12 @@ def handler(event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
         rt = runtime()
     except RulesError as err:
         logger.error("invalid rules: refusing to start", extra={"error": str(err), "line": err.line})
-        metrics.add_metric(name="RulesInvalid", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=RULES_INVALID, unit=MetricUnit.Count, value=1)
         raise
     trigger = decode(event)
     if isinstance(trigger, Ignored):
         logger.info("event ignored", extra={"reason": trigger.reason})
-        metrics.add_metric(name="EventsIgnored", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=EVENTS_IGNORED, unit=MetricUnit.Count, value=1)
         return {"ignored": trigger.reason}
     if isinstance(trigger, NewLogGroup):
         return on_new_group(rt, trigger)

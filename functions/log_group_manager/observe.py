@@ -16,6 +16,10 @@ METRIC_NAMES = {
     "failed": "Failed",
     "gone": "Gone",
 }
+RULES_INVALID = "RulesInvalid"  # the rules file could not be read: the run refused to start
+EVENTS_IGNORED = "EventsIgnored"  # a trigger event that names no log group to act on
+# every metric the manager emits (the stack's alarms may name only these)
+MANAGER_METRICS = frozenset({*METRIC_NAMES.values(), RULES_INVALID, EVENTS_IGNORED})
 
 
 def log_group_result(logger: Logger, result: GroupResult) -> None:

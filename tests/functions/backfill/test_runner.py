@@ -17,8 +17,8 @@ from botocore.awsrequest import AWSResponse
 from functions.backfill.reader import BackfillError, describe_groups, logs_client
 from functions.backfill.runner import Backfill, Lake, Options, Stats, plan_jobs
 from functions.backfill.throttle import Throttle
-from functions.parser.handler import handle
 from functions.parser.ingest import Ingestor
+from functions.parser.wiring import handle
 from functions.sinks.keys import HOUR_MS
 from tests.aws_fakes import REGION
 from tests.functions.backfill.history import (

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from functions.parser.decode import DecodeError, LogBatch, decode_awslogs
-from functions.parser.handler import handle
 from functions.parser.ingest import Ingestor
+from functions.parser.wiring import handle
 from functions.sinks.s3_parquet import LocalStore
 
 FUZZ = settings(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import pyarrow as pa
@@ -10,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from functions.parser import handler
+from functions.parser import handler, kinesis_handler, wiring
 from functions.parser.decode import DecodeError
 from functions.parser.ingest import Ingestor
 from functions.parser.settings import Settings, SettingsError
@@ -43,8 +44,12 @@ def test_direct_invocation_writes_every_event_and_emits_metrics(s3: Any, capsys:
         o["Key"].startswith("lake/events/dt=2026-11-27/hour=05/") for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]
     )
     # And EMF metrics were printed for CloudWatch
-    out = capsys.readouterr().out
-    assert '"EventsIn"' in out and '"UnknownLines"' in out and '"_aws"' in out
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    (emf,) = lines
+    emitted = {m["Name"] for m in emf["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+    # exactly the declared metrics, with the run's figures
+    assert emitted == set(wiring.METRICS)
+    assert (emf["EventsIn"], emf["RowsWritten"], emf["FailedRecords"]) == ([13.0], [13.0], [0.0])
 
 
 def test_redelivery_leaves_the_lake_unchanged(s3: Any) -> None:
@@ -77,8 +82,8 @@ def test_kinesis_batch_reports_only_the_bad_record(s3: Any) -> None:
     datas = [encode_payload(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS]
     datas.insert(1, "bm90IGd6aXA=")
     event = kinesis_event(datas)
-    # When the handler runs
-    response = handler.lambda_handler(event, FakeContext())
+    # When the Kinesis entry point runs
+    response = kinesis_handler.lambda_handler(event, FakeContext())
     # Then only that record is reported for retry, the others are in the lake
     bad = event["Records"][1]["kinesis"]["sequenceNumber"]
     assert response == {"batchItemFailures": [{"itemIdentifier": bad}]}
@@ -88,12 +93,23 @@ def test_kinesis_batch_reports_only_the_bad_record(s3: Any) -> None:
 
 def test_kinesis_batch_where_every_record_fails_raises(s3: Any) -> None:
     with pytest.raises(BatchProcessingError):
-        handler.lambda_handler(kinesis_event(["bm90IGd6aXA=", "!!"]), FakeContext())
+        kinesis_handler.lambda_handler(kinesis_event(["bm90IGd6aXA=", "!!"]), FakeContext())
+
+
+def test_each_entry_point_takes_only_its_own_trigger(s3: Any) -> None:
+    # Given a Kinesis event at the direct entry point, and a direct payload at the Kinesis one
+    direct = awslogs_event(load_payload("awslogs_python_text.json"))
+    # Then each refuses it clearly, and nothing is written
+    with pytest.raises(DecodeError):
+        handler.lambda_handler(kinesis_event([encode_payload(load_payload("awslogs_python_text.json"))]), FakeContext())
+    with pytest.raises(DecodeError, match="not a Kinesis event"):
+        kinesis_handler.lambda_handler(direct, FakeContext())
+    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
 
 
 def test_handle_is_reusable_with_any_store(s3: Any) -> None:
     ingestor = Ingestor(store=S3Store(s3, BUCKET), prefix="custom/", region="eu-west-1", clock=lambda: 0)
-    summary, _ = handler.handle(awslogs_event(load_payload("awslogs_java_snapstart.json")), ingestor)
+    summary, _ = wiring.handle(awslogs_event(load_payload("awslogs_java_snapstart.json")), ingestor)
     assert (summary.events_in, summary.rows_written, summary.objects_written) == (8, 8, 1)
     assert summary.format_counts["lambda_report"] == 1
     assert s3.list_objects_v2(Bucket=BUCKET)["Contents"][0]["Key"].startswith("custom/events/")

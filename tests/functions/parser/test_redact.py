@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
 
-from functions.parser.handler import handle
 from functions.parser.ingest import Ingestor
 from functions.parser.redact import BUILTINS, Redactor, luhn_ok
 from functions.parser.settings import Settings, SettingsError
+from functions.parser.wiring import handle
 from functions.sinks.s3_parquet import LocalStore
 from tests.support import awslogs_event
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from functions.parser.handler import handle
 from functions.parser.ingest import Ingestor
+from functions.parser.wiring import handle
 from functions.sinks.s3_parquet import LocalStore, S3Store
 from loglake.engine import LocalEngine
 from tests.support import awslogs_event

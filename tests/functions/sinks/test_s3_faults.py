@@ -14,8 +14,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
-from functions.parser.handler import build_ingestor, handle
 from functions.parser.settings import Settings
+from functions.parser.wiring import build_ingestor, handle
 from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, load_payload
 
 BUCKET = "lake"
