@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -15,6 +16,15 @@ import pytest
 
 pytestmark = [pytest.mark.wheel, pytest.mark.xdist_group("wheel")]
 REPO = Path(__file__).resolve().parents[2]
+
+
+def _build_wheel(out: Path) -> Path:
+    """`pip wheel` of the checkout; setuptools' build/lib is emptied first, or a module deleted from the
+    tree would still be copied into the wheel from an earlier build."""
+    shutil.rmtree(REPO / "build" / "lib", ignore_errors=True)
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(REPO)], cwd=REPO)
+    (wheel,) = out.glob("loglake-*.whl")
+    return wheel
 
 
 def _run(cmd: list[str], cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -28,14 +38,13 @@ def _run(cmd: list[str], cwd: Path, timeout: float = 600) -> subprocess.Complete
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with only the built wheel (and the dependencies it declares) installed."""
     dist, env = tmp_path_factory.mktemp("dist"), tmp_path_factory.mktemp("venv")
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO)], cwd=REPO)
-    (wheel,) = dist.glob("loglake-*.whl")
+    wheel = _build_wheel(dist)
     venv.create(env, with_pip=True)
     _run([str(env / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)], cwd=dist)
     return env
 
 
-def test_the_wheel_carries_every_file_read_at_run_time() -> None:
+def test_the_wheel_carries_every_file_read_at_run_time(tmp_path: Path) -> None:
     # Given the package data in the source tree
     shipped = sorted(
         str(p.relative_to(REPO))
@@ -51,11 +60,8 @@ def test_the_wheel_carries_every_file_read_at_run_time() -> None:
     )
     assert len(shipped) > 30
     # When the wheel is built
-    out = REPO / "build" / "wheel-test"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(REPO)], check=True)
-    (wheel,) = out.glob("loglake-*.whl")
+    wheel = _build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
-    wheel.unlink()
     # Then every one of them is in it
     assert [name for name in shipped if name not in names] == []
 
