@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import time
@@ -10,12 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import pyarrow as pa
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from functions.parser.decode import DecodeError
-from functions.parser.ingest import Indexer, Ingestor, Summary
+from functions.parser.decode import DecodeError, LogBatch
+from functions.parser.ingest import BatchResult, BatchSink, Indexer, Ingestor, Summary
 from functions.parser.wiring import handle
 from functions.sinks.s3_parquet import LocalStore
+
+# rows a coalesced object may gather before it is written (about 100 MB of Arrow at most)
+COALESCE_ROWS = 250_000
 
 
 class InputError(ValueError):
@@ -66,18 +71,73 @@ class Progress:
         self.out.flush()
 
 
-def ingest_events(events: Iterator[dict[str, Any]], ingestor: Ingestor, progress: Progress | None = None) -> Summary:
-    """Every event through `handle`; a bad event is reported in `failed_items` and the rest go on."""
+@dataclass
+class Coalescer:
+    """The wiring's batch sink for files of many deliveries: each delivery is normalized and redacted
+    as the Lambda does it, and its rows wait; `flush` writes them in one go, one object per event hour
+    instead of one per delivery and hour. The key comes from the deliveries' own identities (a digest
+    of every event), so ingesting the same file again overwrites its objects, never duplicates them.
+    """
+
+    ingestor: Ingestor
+    max_rows: int = COALESCE_ROWS
+    _tables: list[pa.Table] = field(default_factory=list)
+    _rows: int = 0
+    _digest: Any = field(default_factory=hashlib.sha256)
+
+    def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult:
+        normalized, redacted = self.ingestor.prepare(batch)
+        self._tables.append(normalized.table)
+        self._rows += normalized.table.num_rows
+        self._digest.update(batch.identity.encode() + b"\n")
+        return BatchResult(normalized, [], redacted=redacted)
+
+    @property
+    def full(self) -> bool:
+        return self._rows >= self.max_rows
+
+    def flush(self) -> Summary:
+        """Write what waits; the rows, objects and index outcome as a summary to merge."""
+        done = Summary()
+        if not self._tables:
+            return done
+        table = pa.concat_tables(self._tables)
+        objects, indexed = self.ingestor.store_table(table, "coalesced:" + self._digest.hexdigest())
+        self._tables, self._rows, self._digest = [], 0, hashlib.sha256()
+        done.rows_written = sum(o.rows for o in objects)
+        done.bytes_written = sum(o.bytes for o in objects)
+        done.objects_written = len(objects)
+        if indexed is not None:
+            done.add_index(indexed)
+        return done
+
+
+def ingest_events(
+    events: Iterator[dict[str, Any]],
+    ingestor: Ingestor,
+    progress: Progress | None = None,
+    *,
+    coalesce_rows: int = COALESCE_ROWS,
+) -> Summary:
+    """Every event through `handle`; a bad event is reported in `failed_items` and the rest go on.
+
+    `coalesce_rows`: deliveries share objects of up to that many rows (`Coalescer`); 0: each delivery
+    is written on its own, exactly as the Lambda writes it."""
     total = Summary()
+    sink: BatchSink = Coalescer(ingestor, coalesce_rows) if coalesce_rows > 0 else ingestor
     for index, event in enumerate(events):
         try:
-            summary, _ = handle(event, ingestor)
+            summary, _ = handle(event, sink)
         except (DecodeError, BatchProcessingError) as exc:
             total.failed_items.append(f"event {index}: {exc}")
             continue
         total.merge(summary)
+        if isinstance(sink, Coalescer) and sink.full:
+            total.merge(sink.flush())
         if progress:
             progress.tick(total)
+    if isinstance(sink, Coalescer):
+        total.merge(sink.flush())
     if progress:
         progress.tick(total, force=True)
     return total

@@ -21,6 +21,12 @@ from functions.sinks.opensearch_docs import IndexOutcome
 from functions.sinks.s3_parquet import ObjectStore, WrittenObject, write_batch
 
 
+class BatchSink(Protocol):
+    """Where the wiring's `handle` sends each decoded batch: an `Ingestor`, or the CLI's coalescer."""
+
+    def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult: ...
+
+
 class Indexer(Protocol):
     def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome: ...
 
@@ -114,15 +120,25 @@ class Ingestor:
 
     def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult:
         """`ends_at`: monotonic time at which the invocation ends, for the indexer's retry deadline."""
-        normalized = normalize(batch, BatchContext(region=self.region, ingest_time_ms=self.clock()))
-        table, redacted = self.redactor.apply(normalized.table)  # before anything is stored or indexed
-        normalized = replace(normalized, table=table)
-        objects = write_batch(self.store, self.prefix, normalized.table, batch.identity)
-        if self.indexer is None:
-            return BatchResult(normalized, objects, redacted=redacted)
-        try:
-            indexed = self.indexer.index(normalized.table, batch.identity, ends_at)
-        except Exception as error:  # a bug in the search view must not fail a batch the lake already holds
-            rows = normalized.table.num_rows
-            indexed = IndexOutcome(selected=rows, failed=rows, error=f"indexer crashed: {error!r}")
+        normalized, redacted = self.prepare(batch)
+        objects, indexed = self.store_table(normalized.table, batch.identity, ends_at)
         return BatchResult(normalized, objects, indexed, redacted)
+
+    def prepare(self, batch: LogBatch) -> tuple[NormalizedBatch, int]:
+        """The pure part: normalized rows, redacted before anything is stored or indexed."""
+        normalized = normalize(batch, BatchContext(region=self.region, ingest_time_ms=self.clock()))
+        table, redacted = self.redactor.apply(normalized.table)
+        return replace(normalized, table=table), redacted
+
+    def store_table(
+        self, table: pa.Table, identity: str, ends_at: float | None = None
+    ) -> tuple[list[WrittenObject], IndexOutcome | None]:
+        """Rows into the lake (one object per event hour, keyed by `identity`), then into the index."""
+        objects = write_batch(self.store, self.prefix, table, identity)
+        if self.indexer is None:
+            return objects, None
+        try:
+            return objects, self.indexer.index(table, identity, ends_at)
+        except Exception as error:  # a bug in the search view must not fail a batch the lake already holds
+            rows = table.num_rows
+            return objects, IndexOutcome(selected=rows, failed=rows, error=f"indexer crashed: {error!r}")

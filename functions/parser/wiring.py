@@ -22,7 +22,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from functions.parser.decode import DecodeError, decode_awslogs, decode_kinesis_record, is_kinesis_event
-from functions.parser.ingest import Ingestor, Summary
+from functions.parser.ingest import BatchSink, Ingestor, Summary
 from functions.parser.settings import OpenSearchSettings, Settings
 from functions.sinks.s3_parquet import ObjectStore, S3Store
 
@@ -99,7 +99,7 @@ def _deadline(context: LambdaContext | None) -> float | None:
 
 
 def handle_direct(
-    event: dict[str, Any], ingestor: Ingestor, context: LambdaContext | None = None
+    event: dict[str, Any], ingestor: BatchSink, context: LambdaContext | None = None
 ) -> tuple[Summary, Any]:
     """One subscription payload (`{"awslogs": …}`); raises DecodeError when it isn't one."""
     summary = Summary()
@@ -112,7 +112,7 @@ def handle_direct(
 
 
 def handle_kinesis(
-    event: dict[str, Any], ingestor: Ingestor, context: LambdaContext | None = None
+    event: dict[str, Any], ingestor: BatchSink, context: LambdaContext | None = None
 ) -> tuple[Summary, Any]:
     """A batch of Kinesis records; the ones that fail come back as `batchItemFailures`."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -139,7 +139,7 @@ def handle_kinesis(
     return summary, response
 
 
-def handle(event: dict[str, Any], ingestor: Ingestor, context: LambdaContext | None = None) -> tuple[Summary, Any]:
+def handle(event: dict[str, Any], ingestor: BatchSink, context: LambdaContext | None = None) -> tuple[Summary, Any]:
     """Either kind of trigger event, told apart by its shape (the CLI reads files holding both)."""
     if is_kinesis_event(event):
         return handle_kinesis(event, ingestor, context)
