@@ -20,6 +20,7 @@ import boto3
 import pyarrow as pa
 from botocore.config import Config
 
+from functions import clock
 from functions.backfill import checkpoint
 from functions.backfill.batches import CHUNK_EVENTS, Chunk, ChunkBuilder
 from functions.backfill.reader import BackfillError, GroupInfo, read_window
@@ -94,7 +95,7 @@ class Stats:
 
 def plan_jobs(lake: Lake, groups: list[GroupInfo], options: Options, now_ms: int | None = None) -> list[GroupJob]:
     """Each group's range, its windows left to do, and the tracker that moves its checkpoint."""
-    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    now = clock.now_ms() if now_ms is None else now_ms
     jobs = []
     for info in groups:
         boundary = options.live_since_ms if options.live_since_ms is not None else info.live_since_ms

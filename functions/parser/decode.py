@@ -123,14 +123,22 @@ def _require(payload: Mapping[str, Any], key: str, kind: type) -> Any:
     return value
 
 
-def storable(texts: list[str]) -> list[str]:
-    """Parquet and OpenSearch take UTF-8 only. A lone surrogate (a JSON `\\udXXX` escape without its pair)
-    has no UTF-8 form: it is kept as the text of its escape, so nothing is dropped and nothing crashes."""
+def has_utf8_form(text: str) -> bool:
+    """Parquet and OpenSearch take UTF-8 only; a lone surrogate (a JSON `\\udXXX` escape without its
+    pair) has no UTF-8 form."""
     try:
-        "".join(texts).encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        return [t.encode("utf-8", "backslashreplace").decode("utf-8") for t in texts]
-    return texts
+        return False
+    return True
+
+
+def storable(texts: list[str]) -> list[str]:
+    """Texts as Parquet can hold them: a lone surrogate is kept as the text of its escape, so nothing is
+    dropped and nothing crashes."""
+    if has_utf8_form("".join(texts)):
+        return texts
+    return [t.encode("utf-8", "backslashreplace").decode("utf-8") for t in texts]
 
 
 def _check_timestamps(ids: list[Any], timestamps: list[Any]) -> None:

@@ -7,13 +7,13 @@ search outage can neither lose data (the sink keeps rejected documents in `faile
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 
 import pyarrow as pa
 
+from functions.clock import now_ms
 from functions.parser.decode import LogBatch
 from functions.parser.normalize import BatchContext, NormalizedBatch, normalize
 from functions.parser.redact import Redactor
@@ -29,10 +29,6 @@ class BatchSink(Protocol):
 
 class Indexer(Protocol):
     def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome: ...
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +110,7 @@ class Ingestor:
     store: ObjectStore
     prefix: str
     region: str
-    clock: Callable[[], int] = _now_ms
+    clock: Callable[[], int] = now_ms
     indexer: Indexer | None = None
     redactor: Redactor = field(default_factory=Redactor)  # the AWS-key rule unless configured otherwise
 

@@ -11,6 +11,7 @@ import json
 import re
 from typing import Any
 
+from functions.parser.decode import has_utf8_form
 from functions.parser.formats import (
     apigateway_access,
     apigateway_execution,
@@ -101,16 +102,6 @@ def _route_text(line: str, fallback: Format) -> Format:
     return apigateway_access.text_format_for(line) or fallback
 
 
-def _storable(obj: dict[str, Any]) -> bool:
-    """False when a `\\udXXX` escape decoded to a lone surrogate, which has no UTF-8 form: such a line is
-    kept as its text (which is valid) rather than as fields Parquet could not hold."""
-    try:
-        json.dumps(obj, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def route(line: str, fallback: Format) -> tuple[Format, Any]:
     """(format, what its parser takes): the decoded object for JSON lines, the line itself otherwise."""
     if not line:
@@ -120,7 +111,7 @@ def route(line: str, fallback: Format) -> tuple[Format, Any]:
             obj = json.loads(line)
         except (ValueError, RecursionError):  # nested deeper than the stack: kept as text, like any non-JSON
             return fallback, line
-        if isinstance(obj, dict) and ("\\u" not in line or _storable(obj)):
+        if isinstance(obj, dict) and ("\\u" not in line or has_utf8_form(json.dumps(obj, ensure_ascii=False))):
             return route_json(obj), obj
         return fallback, line
     return _route_text(line, fallback), line

@@ -29,6 +29,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.exceptions import ConnectionError as TransportConnectionError
 from opensearchpy.exceptions import TransportError
 
+from functions.clock import now_ms
 from functions.sinks.keys import failed_key
 from functions.sinks.opensearch_docs import (
     BulkItem,
@@ -167,7 +168,7 @@ class OpenSearchIndexer:
     lake_prefix: str
     index_prefix: str
     select: IndexFilter = field(default_factory=IndexFilter)
-    wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000
+    wall_clock_ms: Callable[[], int] = now_ms
 
     def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome:
         """`ends_at`: the monotonic time at which the invocation ends (None: a CLI run, no end)."""

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from functions.sinks.keys import document_id, index_name
+from functions.sinks.keys import DAY_MS, document_id, index_name
 from schemas.columns import Kind
 from schemas.events import EVENTS, LEVELS
 
@@ -113,13 +113,13 @@ def bulk_items(table: pa.Table, index_prefix: str) -> list[BulkItem]:
     if table.num_rows == 0:
         return []
     times = table["event_time"].cast(pa.int64()).to_pylist()
-    days = {t // 86_400_000 for t in times if t is not None}
-    names = {day: index_name(index_prefix, day * 86_400_000) for day in days}
+    days = {t // DAY_MS for t in times if t is not None}
+    names = {day: index_name(index_prefix, day * DAY_MS) for day in days}
     undated = f"{index_prefix}-undated"
     ids = [None if event_id is None else document_id(event_id) for event_id in table["event_id"].to_pylist()]
     docs = documents(table)
     return [
-        bulk_item(undated if t is None else names[t // 86_400_000], doc_id, doc)
+        bulk_item(undated if t is None else names[t // DAY_MS], doc_id, doc)
         for t, doc_id, doc in zip(times, ids, docs, strict=True)
     ]
 

@@ -19,6 +19,7 @@ from functions.backfill import checkpoint
 from functions.backfill.reader import BackfillError, GroupInfo, describe_groups, logs_client
 from functions.backfill.runner import Lake
 from functions.backfill.throttle import Throttle
+from functions.clock import now_ms
 from subscription.apply import Status, apply_group
 from subscription.plan import Action, ActionKind, GroupPlan, LogGroupState, PlanSettings
 from subscription.retention_savings import (
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace, *, apply: bool, out: TextIO | None = None, err
         print(f"loglake groups: cannot read the log groups: {error}", file=err)
         return EXIT_FAILED
     records = {f.name: r for f in facts if (r := _record(lake, f.name)) is not None}
-    proposals = propose(facts, records, rules, time.time_ns() // 1_000_000, args.storage_price)
+    proposals = propose(facts, records, rules, now_ms(), args.storage_price)
     print_proposals(proposals, args.storage_price, out)
     if not apply or args.dry_run:
         verb = "dry run: nothing changed" if apply else "read-only"

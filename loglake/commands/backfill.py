@@ -18,6 +18,7 @@ import time
 from datetime import UTC, datetime
 from typing import TextIO
 
+from functions import clock
 from functions.backfill.reader import LOGLAKE_FILTER, BackfillError, describe_groups, logs_client
 from functions.backfill.runner import Backfill, Lake, Options, Stats, plan_jobs
 from functions.backfill.throttle import Throttle
@@ -81,7 +82,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace, err: TextIO | None = None, out: TextIO | None = None) -> int:
     err, out = err or sys.stderr, out or sys.stdout
-    now_ms = time.time_ns() // 1_000_000
+    now_ms = clock.now_ms()
     try:
         options = Options(
             since_ms=parse_time(args.since, now_ms),
