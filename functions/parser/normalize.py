@@ -143,7 +143,7 @@ def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
     source = _source_before_parsing(batch)
     fallback = plain.PRINT if source == "lambda" else plain.UNKNOWN
     raw = pa.array(batch.messages, pa.string())
-    parsed_lines: ParsedLines = parse_lines(batch.messages, fallback, raw)
+    parsed_lines: ParsedLines = parse_lines(batch.messages, fallback)
     parsed = parsed_lines.columns
     n = len(batch)
     source = source if source == "lambda" else _batch_source(batch, parsed)

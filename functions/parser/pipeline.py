@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from functions.parser.formats import plain, vectorized
+from functions.parser.formats import plain
 from functions.parser.formats.base import Format, Row
 from functions.parser.route import route
 from schemas.arrow import arrow_type
@@ -23,7 +23,6 @@ from schemas.events import EVENTS
 _TYPES: dict[str, pa.DataType] = {c.name: arrow_type(c.kind) for c in EVENTS.columns}
 _POSITION = "_position"
 # Below this many lines the column-at-a-time pass costs more than it saves (fixed cost per compute call).
-VECTOR_MIN_LINES = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,46 +71,13 @@ def _route_groups(
     return groups
 
 
-def _vector_table(fmt: vectorized.VectorFormat, lines: pa.StringArray, mask: pa.BooleanArray) -> pa.Table:
-    columns = fmt.parse(lines.filter(mask))
-    arrays: list[Any] = [
-        col if col.type == _TYPES[name] else pc.cast(col, _TYPES[name]) for name, col in columns.items()
-    ]
-    arrays.append(pc.cast(pc.indices_nonzero(mask), pa.int32()))
-    return pa.Table.from_arrays(arrays, names=[*columns, _POSITION])
-
-
-def _parse_vectorized(lines: pa.StringArray, tables: list[pa.Table], counts: dict[str, int]) -> list[int]:
-    """Parse the lines the column-at-a-time formats claim; return the positions left for the per-line path."""
-    claimed: pa.BooleanArray | None = None
-    for fmt in vectorized.ALL:
-        mask = fmt.claim(lines)
-        if claimed is not None:
-            mask = pc.and_(mask, pc.invert(claimed))
-        n = mask.true_count
-        if n == 0:
-            continue
-        tables.append(_vector_table(fmt, lines, mask))
-        counts[fmt.name] = counts.get(fmt.name, 0) + n
-        claimed = mask if claimed is None else pc.or_(claimed, mask)
-    if claimed is None:
-        return list(range(len(lines)))
-    remaining: list[int] = pc.indices_nonzero(pc.invert(claimed)).to_pylist()  # type: ignore[assignment]
-    return remaining
-
-
-def parse_lines(
-    messages: Sequence[str], fallback: Format = plain.UNKNOWN, lines: pa.StringArray | None = None
-) -> ParsedLines:
-    """Parse every message; `lines` is the same messages as an Arrow array, when the caller has it."""
+def parse_lines(messages: Sequence[str], fallback: Format = plain.UNKNOWN) -> ParsedLines:
+    """Parse every message: each goes to the parser of its format (`route`), one row per message."""
     tables: list[pa.Table] = []
     counts: dict[str, int] = {}
     rejected: list[int] = []
     failures = 0
-    if lines is None:
-        lines = pa.array(messages, pa.string())
-    remaining = _parse_vectorized(lines, tables, counts) if len(messages) >= VECTOR_MIN_LINES else range(len(messages))
-    for fmt, (positions, inputs) in _route_groups(messages, fallback, remaining).items():
+    for fmt, (positions, inputs) in _route_groups(messages, fallback, range(len(messages))).items():
         rows, failed = _parse_all(fmt, inputs)
         failures += failed
         kept_rows = [r for r in rows if r is not None]

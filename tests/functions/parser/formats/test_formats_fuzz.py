@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 
 from functions.parser.decode import LogBatch
 from functions.parser.normalize import BatchContext, normalize
-from functions.parser.pipeline import VECTOR_MIN_LINES
 from schemas.events import LEVELS, RECORD_TYPES
 from tests.functions.parser.real_corpus import deliveries
 
@@ -184,20 +183,14 @@ def assert_one_row_each(messages: list[str], group: str = "/aws/lambda/fuzz") ->
 
 
 @FUZZ
-@given(st.lists(LINES, min_size=1, max_size=VECTOR_MIN_LINES - 1), st.sampled_from(["/aws/lambda/fuzz", "custom"]))
-def test_few_lines_go_through_the_line_parsers(messages: list[str], group: str) -> None:
+@given(st.lists(LINES, min_size=1, max_size=40), st.sampled_from(["/aws/lambda/fuzz", "custom"]))
+def test_every_line_is_one_row(messages: list[str], group: str) -> None:
     assert_one_row_each(messages, group)
 
 
 @FUZZ
-@given(st.lists(LINES, min_size=VECTOR_MIN_LINES, max_size=40))
-def test_many_lines_go_through_the_column_parsers_too(messages: list[str]) -> None:
-    assert_one_row_each(messages)
-
-
-@FUZZ
 @given(
-    st.lists(REAL, min_size=1, max_size=2 * VECTOR_MIN_LINES),
+    st.lists(REAL, min_size=1, max_size=32),
     st.sampled_from(["/aws/lambda/fuzz", "/org/team/app", "API-Gateway-Execution-Logs_a1b2c3/prod", "custom"]),
 )
 def test_real_lines_and_their_bent_forms_give_only_listed_record_types_and_levels(
@@ -208,7 +201,7 @@ def test_real_lines_and_their_bent_forms_give_only_listed_record_types_and_level
 
 @FUZZ
 @given(st.lists(st.tuples(st.sampled_from(PREFIXES[:14]), st.text(max_size=40)).map("".join), min_size=16, max_size=32))
-def test_near_misses_of_the_column_formats(messages: list[str]) -> None:
+def test_near_misses_of_the_platform_and_runtime_prefixes(messages: list[str]) -> None:
     assert_one_row_each(messages)
 
 
