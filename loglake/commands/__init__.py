@@ -16,6 +16,7 @@ from loglake.commands import (
     replay_failed,
     report,
     sql,
+    trino,
 )
 
 COMMANDS: tuple[ModuleType, ...] = (
@@ -30,4 +31,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     report,
     athena,
     compact,
+    trino,
 )
