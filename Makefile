@@ -27,7 +27,13 @@ $(OPENSEARCH_STAMP): opensearch/pom.xml opensearch/LocalNode.java $(STAMP)
 
 opensearch-node: $(OPENSEARCH_STAMP)
 
-unit: $(STAMP) $(OPENSEARCH_STAMP)
+# The tests' Trino node: trino-server-core and the Hive connector from Maven Central once (~450 MB,
+# .cache/trino); Java 24+ runs it (found in JAVA_HOME, on PATH or under /usr/lib/jvm).
+TRINO_STAMP := .cache/trino/ready
+$(TRINO_STAMP): trino/pom.xml $(STAMP)
+	$(BIN)/loglake trino fetch
+
+unit: $(STAMP) $(OPENSEARCH_STAMP) $(TRINO_STAMP)
 	$(BIN)/pytest
 
 test: lint stack unit

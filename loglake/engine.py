@@ -109,12 +109,12 @@ def _decimal_quotient(left: exp.Expr, left_scale: int, right: exp.Expr, right_sc
         this=_unscaled(left, left_scale), expression=exp.Literal.number(10 ** (scale + right_scale - left_scale))
     )
     denominator = _unscaled(right, right_scale)
-    template = "CAST(sign(n) * sign(d) * ((2 * abs(n) + abs(d)) // (2 * abs(d))) AS DECIMAL({width}, 0))"
+    template = "CAST(sign(_n) * sign(_d) * ((2 * abs(_n) + abs(_d)) // (2 * abs(_d))) AS DECIMAL({width}, 0))"
     rounded = sqlglot.parse_one(template.format(width=38 - scale), read="duckdb")
     rounded = rounded.transform(
         lambda node: (
-            (numerator if node.name == "n" else denominator).copy()
-            if isinstance(node, exp.Column) and node.name in ("n", "d")
+            (numerator if node.name == "_n" else denominator).copy()
+            if isinstance(node, exp.Column) and node.name in ("_n", "_d")
             else node
         )
     )
@@ -136,7 +136,8 @@ def _decimal_division(tree: exp.Expr, int_columns: frozenset[str]) -> exp.Expr:
 
 
 _TRINO_PERCENTILE = (
-    "list_sort(list(v) FILTER (WHERE v IS NOT NULL))[CAST(least(count(v) - 1, floor(CAST(q AS DOUBLE) * count(v))) AS BIGINT) + 1]"
+    "list_sort(list(_pv) FILTER (WHERE _pv IS NOT NULL))"
+    "[CAST(least(count(_pv) - 1, floor(CAST(_pq AS DOUBLE) * count(_pv))) AS BIGINT) + 1]"
 )
 
 
@@ -154,8 +155,8 @@ def _trino_percentiles(tree: exp.Expr) -> exp.Expr:
         value = node.this
 
         def fill(part: exp.Expr, value: exp.Expr = value, quantile: exp.Expr = quantile) -> exp.Expr:
-            if isinstance(part, exp.Column) and part.name in ("v", "q") and not part.table:
-                return (value if part.name == "v" else quantile).copy()
+            if isinstance(part, exp.Column) and part.name in ("_pv", "_pq") and not part.table:
+                return (value if part.name == "_pv" else quantile).copy()
             return part
 
         node.replace(template.copy().transform(fill))
