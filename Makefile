@@ -29,12 +29,20 @@ $(OPENSEARCH_STAMP): loglake/nodes/opensearch/pom.xml loglake/nodes/opensearch/L
 
 opensearch-node: $(OPENSEARCH_STAMP)
 
-# The fast tier: no Java, no Chromium, no stack build, no wheel (tests/conftest.py marks those).
+# The tests' Trino node: trino-server-core and the Hive connector from Maven Central once (~450 MB,
+# .cache/trino); Java 24+ runs it (found in JAVA_HOME, on PATH or under /usr/lib/jvm).
+TRINO_STAMP := .cache/trino/ready
+$(TRINO_STAMP): loglake/nodes/trino/pom.xml $(STAMP)
+	$(BIN)/loglake trino fetch
+
+trino-node: $(TRINO_STAMP)
+
+# The fast tier: no Java (OpenSearch, Trino), no Chromium, no stack build, no wheel (tests/conftest.py marks those).
 unit: $(STAMP)
-	$(BIN)/pytest -n 2 --dist loadgroup -m "not opensearch and not browser and not stack and not wheel"
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not opensearch and not trino and not browser and not stack and not wheel"
 
 # Everything, on both cores; each node's tests run on one worker, so one node starts per run.
-suite: $(STAMP) $(OPENSEARCH_STAMP)
+suite: $(STAMP) $(OPENSEARCH_STAMP) $(TRINO_STAMP)
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test: lint stack suite

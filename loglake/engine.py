@@ -106,12 +106,119 @@ def _integer_division(tree: exp.Expr, int_columns: frozenset[str]) -> exp.Expr:
     return tree
 
 
+def _decimal_scale(node: exp.Expr, int_columns: frozenset[str]) -> int | None:
+    """The scale Trino gives `node` when it is a decimal (`100.0` is DECIMAL(4,1), not a double), else None."""
+    if isinstance(node, exp.Paren):
+        return _decimal_scale(node.this, int_columns)
+    if isinstance(node, exp.Literal) and node.is_number and not node.is_int:
+        text = node.name.lower()
+        return None if "e" in text else len(text.partition(".")[2])
+    if isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.DECIMAL):
+        params = node.to.expressions
+        return int(params[1].name) if len(params) == 2 else 0
+    if isinstance(node, exp.Mul | exp.Add | exp.Sub):
+        scales = _exact_scales(node.left, node.right, int_columns)
+        if scales is None:
+            return None
+        return scales[0] + scales[1] if isinstance(node, exp.Mul) else max(scales)
+    return None
+
+
+def _exact_scales(left: exp.Expr, right: exp.Expr, int_columns: frozenset[str]) -> tuple[int, int] | None:
+    """Both sides' scales when Trino computes `left op right` in decimals: one is a decimal, the other a
+    decimal or an integer (scale 0). None when either is a double or not known."""
+    scales = [_decimal_scale(side, int_columns) for side in (left, right)]
+    if scales == [None, None]:
+        return None
+    exact = [
+        s if s is not None else 0 if _is_integer(side, int_columns) else None
+        for s, side in zip(scales, (left, right), strict=True)
+    ]
+    if exact[0] is None or exact[1] is None:
+        return None
+    return exact[0], exact[1]
+
+
+def _unscaled(node: exp.Expr, scale: int) -> exp.Expr:
+    """The integer `node * 10^scale` (exact: DuckDB multiplies decimals exactly) as a HUGEINT."""
+    scaled = exp.Mul(this=exp.Paren(this=node.copy()), expression=exp.Literal.number(10**scale))
+    return exp.Cast(this=scaled, to=exp.DataType.build("HUGEINT"))
+
+
+def _decimal_quotient(left: exp.Expr, left_scale: int, right: exp.Expr, right_scale: int) -> exp.Expr:
+    """Trino's decimal division: the quotient at scale max(s1, s2), rounded half away from zero."""
+    scale = max(left_scale, right_scale)
+    numerator = exp.Mul(
+        this=_unscaled(left, left_scale), expression=exp.Literal.number(10 ** (scale + right_scale - left_scale))
+    )
+    denominator = _unscaled(right, right_scale)
+    template = "CAST(sign(_n) * sign(_d) * ((2 * abs(_n) + abs(_d)) // (2 * abs(_d))) AS DECIMAL({width}, 0))"
+    rounded = sqlglot.parse_one(template.format(width=38 - scale), read="duckdb")
+    rounded = rounded.transform(
+        lambda node: (
+            (numerator if node.name == "_n" else denominator).copy()
+            if isinstance(node, exp.Column) and node.name in ("_n", "_d")
+            else node
+        )
+    )
+    if scale == 0:
+        return rounded
+    unit = exp.Cast(
+        this=exp.Literal.number(f"{10**-scale:.{scale}f}"), to=exp.DataType.build(f"DECIMAL({scale}, {scale})")
+    )
+    return exp.Paren(this=exp.Mul(this=rounded, expression=unit))
+
+
+def _decimal_division(tree: exp.Expr, int_columns: frozenset[str]) -> exp.Expr:
+    """`100.0 * x / y` is decimal arithmetic on Trino (1.7), a double on DuckDB (1.69): keep Trino's."""
+    for div in list(tree.find_all(exp.Div)):
+        scales = _exact_scales(div.left, div.right, int_columns)
+        if scales is not None:
+            div.replace(_decimal_quotient(div.left, scales[0], div.right, scales[1]))
+    return tree
+
+
+_TRINO_PERCENTILE = (
+    "list_sort(list(_pv) FILTER (WHERE _pv IS NOT NULL))"
+    "[CAST(least(count(_pv) - 1, floor(CAST(_pq AS DOUBLE) * count(_pv))) AS BIGINT) + 1]"
+)
+
+
+def _trino_percentiles(tree: exp.Expr) -> exp.Expr:
+    """Trino's `approx_percentile(x, q)` (a t-digest) answers with the group's value at 0-based rank
+    floor(q x n) of its n sorted values while the digest keeps every value, as it does for groups of
+    fewer than 40 (the hourly views); DuckDB's `approx_quantile` interpolates, `quantile_disc` takes
+    rank floor(q x (n - 1)). Locally the percentile is that rank, exactly; on large groups Trino's own
+    estimate stays within its error of it."""
+    template = sqlglot.parse_one(_TRINO_PERCENTILE, read="duckdb")
+    for node in list(tree.find_all(exp.ApproxQuantile)):
+        quantile = node.args.get("quantile")
+        if node.args.get("weight") is not None or node.args.get("accuracy") is not None or quantile is None:
+            continue  # weighted or with an accuracy: left to DuckDB's approximation
+        value = node.this
+
+        def fill(part: exp.Expr, value: exp.Expr = value, quantile: exp.Expr = quantile) -> exp.Expr:
+            if isinstance(part, exp.Column) and part.name in ("_pv", "_pq") and not part.table:
+                return (value if part.name == "_pv" else quantile).copy()
+            return part
+
+        node.replace(template.copy().transform(fill))
+    return tree
+
+
+def transpile(tree: exp.Expr, int_columns: frozenset[str]) -> str:
+    """A parsed Athena (Trino) statement as DuckDB SQL that answers as Trino would: integer and decimal
+    division, approx_percentile's rank."""
+    tree = _decimal_division(tree, int_columns)
+    return _trino_percentiles(_integer_division(tree, int_columns)).sql(dialect="duckdb")
+
+
 def to_duckdb(sql: str, int_columns: frozenset[str] = frozenset(), *, read_only: bool = False) -> str:
     """One Athena (Trino) statement → DuckDB SQL. `int_columns`: names of integer columns in scope."""
     tree = parse_statement(sql)
     if read_only:
         check_read_only(tree)
-    return _integer_division(tree, int_columns).sql(dialect="duckdb")
+    return transpile(tree, int_columns)
 
 
 @dataclass(frozen=True)
@@ -262,7 +369,7 @@ class LocalEngine:
         for attempt in range(_ATTEMPTS):
             try:
                 self._prepare(used)
-                cursor = self.con.execute(_integer_division(tree, self._int_columns()).sql(dialect="duckdb"))
+                cursor = self.con.execute(transpile(tree, self._int_columns()))
                 break
             except duckdb.IOException as exc:  # an object the compactor deleted since the listing: list again
                 if attempt == _ATTEMPTS - 1:

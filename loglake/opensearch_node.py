@@ -12,9 +12,6 @@ since it exits when its standard input closes.
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import hashlib
 import json
 import os
 import re
@@ -23,86 +20,55 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from loglake.local_nodes import (
+    NodeError,
+    fingerprint,
+    is_fetched,
+    java_major,
+    locked,
+    log_tail,
+    mark_fetched,
+    maven_copy_dependencies,
+    run,
+    tool,
+)
 from loglake.resources import cache_dir, package_dir
+
+__all__ = ["CACHE", "LocalNode", "NodeError", "fetch", "java_major"]
 
 SOURCES = package_dir("nodes", "opensearch")
 CACHE = cache_dir("opensearch")
 JAVA_MIN = 17
 _URL_LINE = re.compile(rb"loglake-opensearch-node (http://127\.0\.0\.1:\d+)")
-_JAVA_VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
-
-
-class NodeError(RuntimeError):
-    """The node could not be fetched or started; the message says why and what to do."""
-
-
-def _run(cmd: list[str], what: str) -> None:
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])
-        raise NodeError(f"{what} failed (exit {done.returncode}): {' '.join(cmd[:3])} ...\n{tail}")
+_NEEDS = f"the local OpenSearch node needs Maven and a JDK {JAVA_MIN}+"
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        raise NodeError(f"`{name}` is not on PATH: the local OpenSearch node needs Maven and a JDK {JAVA_MIN}+")
-    return path
-
-
-def java_major(java: str) -> int:
-    out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
-    match = _JAVA_VERSION.search(out)
-    if match is None:
-        raise NodeError(f"cannot tell the Java version from: {out.strip()[:200]}")
-    major = int(match.group(1))
-    return int(match.group(2) or 0) if major == 1 else major
-
-
-def _fingerprint() -> str:
-    digest = hashlib.sha256()
-    for name in ("pom.xml", "LocalNode.java"):
-        digest.update((SOURCES / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """One fetch at a time per cache folder, across processes (two test runs in one checkout)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return tool(name, _NEEDS)
 
 
 def fetch(cache: Path = CACHE) -> Path:
     """Jars in `<cache>/lib`, the launcher in `<cache>/classes`; a no-op when already there."""
     if not (SOURCES / "pom.xml").is_file():
         raise NodeError(f"{SOURCES / 'pom.xml'} is missing from the installed package")
-    stamp, fingerprint = cache / "ready", _fingerprint()
-    if stamp.is_file() and stamp.read_text().strip() == fingerprint:
+    stamp = fingerprint(SOURCES / name for name in ("pom.xml", "LocalNode.java"))
+    if is_fetched(cache, stamp):
         return cache
-    with _locked(cache / ".lock"):
-        if stamp.is_file() and stamp.read_text().strip() == fingerprint:
+    with locked(cache / ".lock"):
+        if is_fetched(cache, stamp):
             return cache
-        java, javac, mvn = _tool("java"), _tool("javac"), _tool("mvn")
+        java, javac = _tool("java"), _tool("javac")
         if java_major(java) < JAVA_MIN:
             raise NodeError(f"OpenSearch 2.19 needs Java {JAVA_MIN}+, `{java}` is Java {java_major(java)}")
         for folder in ("lib", "classes"):
             shutil.rmtree(cache / folder, ignore_errors=True)
-        maven = [mvn, "-B", "-q", "-f", str(SOURCES / "pom.xml"), f"-Dmaven.repo.local={cache / 'm2'}"]
-        copy = ["dependency:copy-dependencies", f"-DoutputDirectory={cache / 'lib'}"]
-        _run([*maven, *copy], "fetching the OpenSearch jars with Maven")
+        maven_copy_dependencies(SOURCES / "pom.xml", cache, cache / "lib", _NEEDS)
         classpath = str(cache / "lib" / "*")
-        _run([javac, "-cp", classpath, "-d", str(cache / "classes"), str(SOURCES / "LocalNode.java")], "javac")
-        stamp.write_text(fingerprint + "\n")
+        run([javac, "-cp", classpath, "-d", str(cache / "classes"), str(SOURCES / "LocalNode.java")], "javac")
+        mark_fetched(cache, stamp)
     return cache
 
 
@@ -149,10 +115,7 @@ class LocalNode:
         return self.url
 
     def _log_tail(self) -> str:
-        path = self.log_path
-        if path is None or not path.exists():
-            return "(no log)"
-        return "\n".join(path.read_text(errors="replace").splitlines()[-30:])
+        return log_tail(self.log_path)
 
     def _wait_for_url(self, deadline: float) -> str:
         assert self._process is not None and self.log_path is not None

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["tests.aws_fakes", "tests.opensearch_support"]
+pytest_plugins = ["tests.aws_fakes", "tests.opensearch_support", "tests.trino_support"]
 
 # fixture a test uses -> the marker it gets; with xdist (`--dist loadgroup`) each group runs on one
 # worker, so the session's single node (or the packaged template) is started once, not once per worker
-NEEDS = {"opensearch_url": "opensearch", "chromium": "browser", "template": "stack"}
+NEEDS = {"opensearch_url": "opensearch", "trino_url": "trino", "chromium": "browser", "template": "stack"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

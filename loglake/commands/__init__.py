@@ -20,6 +20,7 @@ from loglake.commands import (
     replay_failed,
     report,
     sql,
+    trino,
 )
 
 COMMANDS: tuple[ModuleType, ...] = (
@@ -38,4 +39,5 @@ COMMANDS: tuple[ModuleType, ...] = (
     filter,
     metric_filter,
     insights,
+    trino,
 )

@@ -1,6 +1,7 @@
-"""Where a query runs, shared by `loglake sql` and `loglake ask`: the local lake (DuckDB) or Athena.
+"""Where a query runs, shared by `loglake sql`, `ask` and `report`: the local lake (DuckDB), Athena or Trino.
 
-Not a command itself: the commands call `add_engine_arguments` and `open_engine`.
+Not a command itself: the commands call `add_engine_arguments` and `open_engine` (the engine factory
+any command that runs the views can call with its parsed arguments).
 """
 
 from __future__ import annotations
@@ -11,11 +12,11 @@ from typing import Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from loglake import athena
+from loglake import athena, trino
 from loglake.engine import LocalEngine, QueryError, Result
 
-ENGINES = ("local", "athena")
-ENGINE_ERRORS = (QueryError, athena.AthenaError, BotoCoreError, ClientError)
+ENGINES = ("local", "athena", "trino")
+ENGINE_ERRORS = (QueryError, athena.AthenaError, BotoCoreError, ClientError, trino.TrinoError)
 
 
 class QueryEngine(Protocol):
@@ -31,10 +32,22 @@ def add_athena_arguments(parser: argparse.ArgumentParser, *, database_required: 
     parser.add_argument("--region", help="AWS region (default: the usual AWS configuration)")
 
 
+def add_trino_arguments(parser: argparse.ArgumentParser, *, server_required: bool = False) -> None:
+    parser.add_argument(
+        "--server", required=server_required, help="Trino's URL, http(s)://host:port (with --engine trino)"
+    )
+    parser.add_argument("--catalog", default=trino.DEFAULT_CATALOG, help="Trino catalog (default: hive)")
+    parser.add_argument("--schema", default=trino.DEFAULT_SCHEMA, help="Trino schema (default: loglake)")
+    parser.add_argument(
+        "--user", default="loglake", help=f"Trino user (default: loglake; password from ${trino.PASSWORD_VARIABLE})"
+    )
+
+
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=ENGINES, default="local", help="local lake with DuckDB, or Athena")
+    parser.add_argument("--engine", choices=ENGINES, default="local", help="local lake with DuckDB, Athena or Trino")
     parser.add_argument("--lake", type=Path, help="the lake folder written by `loglake ingest` (--engine local)")
     add_athena_arguments(parser)
+    add_trino_arguments(parser)
 
 
 def athena_from(args: argparse.Namespace) -> athena.Athena:
@@ -42,8 +55,26 @@ def athena_from(args: argparse.Namespace) -> athena.Athena:
     return athena.Athena(athena.connect(args.region), target, allow_writes=_allow_writes(args))
 
 
+def trino_from(args: argparse.Namespace) -> trino.Trino:
+    target = trino.Target(args.server, args.catalog, args.schema, args.user)
+    return trino.Trino(trino.connect(target), target)
+
+
+def engine_source(args: argparse.Namespace) -> str:
+    """What the engine reads, in words (a report's subtitle)."""
+    if args.engine == "athena":
+        return f"Athena {args.database}"
+    if args.engine == "trino":
+        return f"Trino {args.server} {args.catalog}.{args.schema}"
+    return str(args.lake)
+
+
 def open_engine(args: argparse.Namespace) -> QueryEngine:
-    """The engine the arguments ask for; `argparse`-style errors raise SystemExit through `parser.error`."""
+    """The engine the arguments ask for; a missing argument raises `QueryError` naming it."""
+    if args.engine == "trino":
+        if not args.server:
+            raise QueryError("--engine trino needs --server http://host:port")
+        return trino_from(args)
     if args.engine == "athena":
         if not args.database:
             raise QueryError("--engine athena needs --database")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, engine_source, open_engine
 from loglake.report import write_report
 
 
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    source = str(args.lake) if args.engine == "local" else f"Athena {args.database}"
+    source = engine_source(args)
     try:
         path = write_report(open_engine(args), source, args.out)
     except ENGINE_ERRORS as exc:

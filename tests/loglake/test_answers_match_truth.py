@@ -116,7 +116,8 @@ def test_memory_at_100_percent_and_gb_seconds(world: tuple[Dataset, LocalEngine,
         gb_s[i.function_name] += i.billed_duration_ms / 1000 * i.memory_size_mb / 1024
     rows = engine.query(
         "SELECT function_name, count_if(max_memory_used_mb >= memory_size_mb), "
-        "sum(billed_duration_ms / 1000.0 * memory_size_mb / 1024.0) FROM lambda_invocations GROUP BY 1"
+        # doubles, as in lambda_invocation_costs: `/ 1000.0` is decimal division on Trino (scale 1: 0.1 s steps)
+        "sum(CAST(billed_duration_ms AS double) / 1000 * memory_size_mb / 1024) FROM lambda_invocations GROUP BY 1"
     ).rows
     assert {r[0]: r[1] for r in rows} == {f: full.get(f, 0) for f in gb_s}
     for name, _, total in rows:

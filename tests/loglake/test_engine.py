@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,52 @@ def test_a_query_creates_only_the_views_it_reads(lake: Path) -> None:
     names = {row[0] for row in engine.con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert {"lambda_cost_daily", "lambda_invocation_costs", "lambda_invocations", "lambda_pricing", "events"} <= names
     assert "apigw_hourly" not in names
+
+
+def _values(sql_list: list[float]) -> str:
+    return "(VALUES " + ", ".join(f"({v!r})" for v in sql_list) + ") AS t (x)"
+
+
+def test_decimal_literals_divide_as_decimals_as_on_trino(tmp_path: Path) -> None:
+    # Given 1 failure in 59 (Trino types 100.0 as DECIMAL(4,1): 100.0 * 1 / 59 is 1.7 there, not 1.69)
+    engine = LocalEngine(tmp_path)
+    sql = (
+        "SELECT round(100.0 * count_if(x = 1) / count(*), 2), 1.25 / 2, -7.0 / 2, 2.5 * 3 / 4, 100.0e0 * 1 / 59 "
+        "FROM (SELECT CASE WHEN n = 0 THEN 1 ELSE 0 END AS x FROM UNNEST(sequence(0, 58)) AS s (n))"
+    )
+    # When it runs locally
+    pct, quarter, negative, scaled, double = engine.query(sql).rows[0]
+    # Then decimals keep the larger scale and round half away from zero; a double stays a double
+    assert pct == Decimal("1.7")  # 1.6949... at scale 1
+    assert quarter == Decimal("0.63")  # 0.625 at scale 2
+    assert negative == Decimal("-3.5")
+    assert scaled == Decimal("1.9")  # 7.5 / 4 = 1.875 at scale 1
+    assert double == pytest.approx(100 / 59)
+
+
+@pytest.mark.parametrize(
+    ("values", "q"),
+    [([5.0, 1.0, 3.0, 2.0], 0.5), (list(map(float, range(1, 21))), 0.95), ([301.0, 12.0, 463.7, 8.5, 77.0], 0.9)],
+)
+def test_approx_percentile_is_the_value_trino_picks_on_small_groups(
+    tmp_path: Path, values: list[float], q: float
+) -> None:
+    # Given a small group: Trino's digest keeps every value and answers with the one at rank floor(q x n)
+    expected = sorted(values)[min(len(values) - 1, int(q * len(values)))]
+    # When the local engine computes approx_percentile
+    got = (
+        LocalEngine(tmp_path)
+        .query(f"SELECT approx_percentile(CAST(x AS double), {q}) FROM {_values(values)}")
+        .rows[0][0]
+    )
+    # Then it is that very value, not an interpolation
+    assert got == expected
+
+
+def test_approx_percentile_ignores_nulls_and_is_null_on_an_empty_group(tmp_path: Path) -> None:
+    engine = LocalEngine(tmp_path)
+    rows = engine.query(
+        "SELECT g, approx_percentile(x, 0.5) FROM (VALUES ('a', 1.0), ('a', NULL), ('a', 9.0), ('b', NULL)) "
+        "AS t (g, x) GROUP BY g ORDER BY g"
+    ).rows
+    assert rows == [("a", 9.0), ("b", None)]

@@ -10,10 +10,17 @@ paths AS (
   FROM requests
   GROUP BY api, stage, hour_start, concat(http_method, ' ', resource_path)
 ),
-top_paths AS (
-  SELECT api, stage, hour_start, max_by(path, path_requests) AS top_path, max(path_requests) AS top_path_requests
+ranked_paths AS (
+  SELECT
+    *,
+    row_number() OVER (PARTITION BY api, stage, hour_start ORDER BY path_requests DESC, path) AS path_rank
   FROM paths
-  GROUP BY api, stage, hour_start
+),
+top_paths AS (
+  -- the busiest path; of paths equally busy, the first by name (max_by would pick any of them)
+  SELECT api, stage, hour_start, path AS top_path, path_requests AS top_path_requests
+  FROM ranked_paths
+  WHERE path_rank = 1
 )
 SELECT
   r.api,
