@@ -12,8 +12,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-import boto3
-
 from loglake.athena_types import convert
 from loglake.engine import Result, check_read_only_sql
 
@@ -32,6 +30,8 @@ class AthenaError(RuntimeError):
 
 def connect(region: str | None = None) -> AthenaClient:
     """An Athena client from the usual credential chain (environment, profile, role)."""
+    import boto3
+
     client: AthenaClient = boto3.client("athena", region_name=region)
     return client
 

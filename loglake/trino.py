@@ -3,7 +3,8 @@
 For teams that run Trino themselves (self-hosted, EMR, Starburst) and for the local node of
 `loglake.trino_node`. The client pages through the statement's result pages itself; values arrive
 typed (bigint → int, double → float, decimal → Decimal, timestamp → datetime, date → date).
-The connection is made by `connect`, so tests can hand in another.
+The connection is made by `connect`, so tests can hand in another; the client library is imported
+there, so commands that don't use Trino don't load it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,6 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
-
-import trino.dbapi
-import trino.exceptions
-from trino.auth import BasicAuthentication
 
 from loglake.engine import Result
 
@@ -64,6 +61,9 @@ def connect(target: Target, password: str | None = None) -> Connection:
     secret = os.environ.get(PASSWORD_VARIABLE) if password is None else password
     if secret and url.scheme != "https":
         raise TrinoError(f"{PASSWORD_VARIABLE} is set: Trino accepts a password only over https://")
+    import trino.dbapi
+    from trino.auth import BasicAuthentication
+
     connection: Connection = trino.dbapi.Connection(
         host=url.hostname,
         port=url.port or (443 if url.scheme == "https" else 8080),
@@ -78,6 +78,8 @@ def connect(target: Target, password: str | None = None) -> Connection:
 
 
 def _reason(error: Exception) -> str:
+    import trino.exceptions
+
     if isinstance(error, trino.exceptions.TrinoQueryError):
         return f"{error.error_name}: {error.message}"
     return str(error) or type(error).__name__
@@ -93,6 +95,8 @@ class Trino:
 
     def query(self, sql: str) -> Result:
         """Run one statement and return all its rows (DDL returns what Trino answers, often nothing)."""
+        import trino.exceptions
+
         began = time.monotonic()
         cursor: Cursor = self.connection.cursor()
         try:

@@ -6,13 +6,12 @@ import argparse
 import difflib
 import sys
 
-from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
 from loglake.output import FORMATS, render
 from loglake.questions import load_questions
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("ask", help="answer a saved question (the Athena named queries) on the lake or Athena")
+def register(parser: argparse.ArgumentParser) -> None:
     add_engine_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument("name", nargs="?", help="the question; without it, list the questions")
@@ -34,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         result = open_engine(args).query(question.sql)
-    except ENGINE_ERRORS as exc:
+    except engine_errors() as exc:
         print(f"loglake ask: {exc}", file=sys.stderr)
         return 2
     if args.format == "table":

@@ -6,13 +6,12 @@ import argparse
 import sys
 
 from loglake.athena_setup import SetupError, run_setup, statements
-from loglake.commands.engines import ENGINE_ERRORS, add_athena_arguments, athena_from
+from loglake.commands.engines import add_athena_arguments, athena_from, engine_errors
 from loglake.questions import load_questions
 from loglake.views import ViewError, ordered_views
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("athena", help="set up Athena for the lake")
+def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     setup = actions.add_parser(
         "setup", help="create the database, the events table (partition projection), the views and named queries"
@@ -29,7 +28,7 @@ def run_setup_command(args: argparse.Namespace) -> int:
     try:
         planned = statements(args.database, args.location, ordered_views(), recreate_table=args.recreate_table)
         summary = run_setup(athena_from(args), planned, load_questions())
-    except (SetupError, ViewError, *ENGINE_ERRORS) as exc:
+    except engine_errors(SetupError, ViewError) as exc:
         print(f"loglake athena setup: {exc}", file=sys.stderr)
         return 2
     changed = sum(outcome != "unchanged" for outcome in summary.named_queries.values())

@@ -44,12 +44,8 @@ def parse_time(text: str, now_ms: int) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser(
-        "backfill",
-        help="bring existing CloudWatch Logs history into the lake (exactly once next to live delivery)",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
-    )
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.description = __doc__.split("\n\n")[0] if __doc__ else None
     parser.add_argument("--lake", required=True, help="the lake: a folder or s3://bucket/prefix/")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--log-group", action="append", help="a log group to backfill (repeatable)")

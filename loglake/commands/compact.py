@@ -14,8 +14,7 @@ from functions.compactor.compact import MIB, CompactionConfig, Compactor, discov
 from functions.compactor.store import LocalLakeStore
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("compact", help="merge the small Parquet objects of closed partitions of a lake folder")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lake", type=Path, required=True, help="the lake folder")
     parser.add_argument("--target-mb", type=int, default=128, help="size of a merged object (default 128)")
     parser.add_argument(

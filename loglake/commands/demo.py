@@ -22,8 +22,7 @@ DEFAULT_OUT = Path("demo-output")
 DEMO_ROWS = 12  # rows printed per question; `loglake ask NAME` shows them all
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("demo", help="generate a day of logs, ingest it, and answer the operators' questions")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder for the events and the lake")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--invocations-per-hour", type=int, default=2000)

@@ -10,13 +10,18 @@ import argparse
 from pathlib import Path
 from typing import Protocol
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from loglake import athena, trino
+from loglake import athena, trino  # each imports its client library (boto3, trino) only to connect
 from loglake.engine import LocalEngine, QueryError, Result
 
 ENGINES = ("local", "athena", "trino")
-ENGINE_ERRORS = (QueryError, athena.AthenaError, BotoCoreError, ClientError, trino.TrinoError)
+
+
+def engine_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
+    """What a failed query raises on any engine; read only when something was raised (`except
+    engine_errors():`), so a local query never imports boto3 or the Trino client."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (*also, QueryError, athena.AthenaError, BotoCoreError, ClientError, trino.TrinoError)
 
 
 class QueryEngine(Protocol):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
 from loglake.commands.lake_scope import add_scope_arguments, scope_from
 from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.filter_parser import parse_filter_pattern
@@ -18,8 +18,7 @@ from loglake.cwlogs_query.scope import Scope
 from loglake.output import FORMATS, render
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("filter", help="the events a CloudWatch Logs filter pattern matches")
+def register(parser: argparse.ArgumentParser) -> None:
     add_engine_arguments(parser)
     add_scope_arguments(parser)
     parser.add_argument("--count", action="store_true", help="print the number of matching events only")
@@ -53,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         result = open_engine(args).query(sql)
-    except ENGINE_ERRORS as exc:
+    except engine_errors() as exc:
         print(f"loglake filter: {exc}", file=sys.stderr)
         return 2
     print(result.rows[0][0] if args.count else render(result, args.format))

@@ -47,14 +47,11 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 HEADERS = ("LOG GROUP", "CLASS", "RETENTION", "SUBSCRIPTION", "RULE", "PLAN")
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(parser: argparse.ArgumentParser) -> None:
     common = argparse.ArgumentParser(add_help=False)
     _add_common_options(common)
-    groups = subparsers.add_parser(
-        "groups",
-        help="apply retention rules and parser subscriptions to existing log groups",
-        description="Plan or apply loglake's log group rules (retention, subscription to the parser).",
-    )
+    groups = parser
+    groups.description = "Plan or apply loglake's log group rules (retention, subscription to the parser)."
     actions = groups.add_subparsers(dest="groups_command", required=True, metavar="ACTION")
     plan = actions.add_parser("plan", parents=[common], help="show every group and what would change (read-only)")
     plan.set_defaults(run=run_plan)

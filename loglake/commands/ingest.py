@@ -15,8 +15,7 @@ from loglake.local_ingest import InputError, Progress, ingest_events, local_inge
 from loglake.opensearch_cli import add_index_options, index_summary, indexer_for_lake
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("ingest", help="parse files of subscription events (direct or Kinesis) into a lake folder")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lake", type=Path, required=True, help="the lake folder (created if missing)")
     parser.add_argument("--region", default="local", help="region recorded on every row (default: local)")
     parser.add_argument("files", type=Path, nargs="+", help="JSON object, JSON array or JSON Lines of Lambda events")

@@ -9,15 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
 from loglake.commands.lake_scope import add_scope_arguments, scope_from
 from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.insights_sql import to_sql
 from loglake.output import FORMATS, render
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("insights", help="run a CloudWatch Logs Insights query on the lake or Athena")
+def register(parser: argparse.ArgumentParser) -> None:
     add_engine_arguments(parser)
     add_scope_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="table")
@@ -37,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         result = open_engine(args).query(sql)
-    except ENGINE_ERRORS as exc:
+    except engine_errors() as exc:
         print(f"loglake insights: {exc}", file=sys.stderr)
         return 2
     print(render(result, args.format))

@@ -13,7 +13,7 @@ import argparse
 import re
 import sys
 
-from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
 from loglake.commands.lake_scope import add_scope_arguments, scope_from
 from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.filter_ast import TextPattern
@@ -33,8 +33,7 @@ def period_seconds(text: str) -> int:
     return int(match.group(1)) * _SECONDS[match.group(2)]
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("metric-filter", help="the metric a CloudWatch metric filter would have produced")
+def register(parser: argparse.ArgumentParser) -> None:
     add_engine_arguments(parser)
     add_scope_arguments(parser)
     parser.add_argument(
@@ -84,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     try:
         result = open_engine(args).query(sql)
-    except ENGINE_ERRORS as exc:
+    except engine_errors() as exc:
         print(f"loglake metric-filter: {exc}", file=sys.stderr)
         return 2
     print(render(result, args.format))

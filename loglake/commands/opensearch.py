@@ -21,8 +21,7 @@ from schemas.dashboards import DEFAULT_NAMESPACE, dashboards_ndjson
 from schemas.opensearch import DEFAULT_INDEX_PREFIX
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("opensearch", help="a local OpenSearch node, index setup, Dashboards saved objects")
+def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="opensearch_command", required=True, metavar="ACTION")
     node = actions.add_parser("node", help="start a local single node on 127.0.0.1 until Ctrl-C")
     node.add_argument("--port", type=int, default=0, help="HTTP port (default: a free one)")

@@ -40,8 +40,7 @@ def _instant(text: str) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("reindex", help="rebuild the OpenSearch index from the Parquet lake")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lake", type=Path, required=True, help="the lake folder")
     parser.add_argument("--since", type=_instant, default=None, help="ISO date or time, UTC unless given (inclusive)")
     parser.add_argument("--until", type=_instant, default=None, help="ISO date or time (exclusive; default: now)")

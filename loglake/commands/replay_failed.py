@@ -24,8 +24,7 @@ from loglake.opensearch_cli import add_connection_options, client_from_args
 FAILED = Path("failed") / "opensearch"
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("replay-failed", help="re-send the documents OpenSearch rejected (failed/opensearch/)")
+def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lake", type=Path, required=True, help="the lake folder")
     add_connection_options(parser)
     parser.set_defaults(run=run)

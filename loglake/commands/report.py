@@ -6,12 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, engine_source, open_engine
+from loglake.commands.engines import add_engine_arguments, engine_errors, engine_source, open_engine
 from loglake.report import write_report
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("report", help="write an HTML report (charts, no network needed to view it)")
+def register(parser: argparse.ArgumentParser) -> None:
     add_engine_arguments(parser)
     parser.add_argument("--out", type=Path, default=Path("report.html"), help="the HTML file to write")
     parser.set_defaults(run=run)
@@ -21,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     source = engine_source(args)
     try:
         path = write_report(open_engine(args), source, args.out)
-    except ENGINE_ERRORS as exc:
+    except engine_errors() as exc:
         print(f"loglake report: {exc}", file=sys.stderr)
         return 2
     print(f"report written to {path}")

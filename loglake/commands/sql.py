@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from loglake.commands.engines import ENGINE_ERRORS, add_engine_arguments, open_engine
+from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
 from loglake.engine import UNSAFE_FLAG
 from loglake.output import FORMATS, render
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("sql", help="run an Athena (Trino) SQL query on the local lake (DuckDB) or on Athena")
+def register(parser: argparse.ArgumentParser) -> None:
     add_engine_arguments(parser)
     parser.add_argument("--format", choices=FORMATS, default="table")
     parser.add_argument(
@@ -31,7 +30,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         result = open_engine(args).query(args.query)
-    except ENGINE_ERRORS as exc:
+    except engine_errors() as exc:
         print(f"loglake sql: {exc}", file=sys.stderr)
         return 2
     print(render(result, args.format))

@@ -12,15 +12,14 @@ import signal
 import sys
 import threading
 
-from loglake.commands.engines import ENGINE_ERRORS, add_trino_arguments, trino_from
+from loglake.commands.engines import add_trino_arguments, engine_errors, trino_from
 from loglake.local_nodes import NodeError
 from loglake.trino_node import CACHE, LocalTrino, fetch
 from loglake.trino_setup import SetupError, ensure_local_folders, run_statements, statements, sync_statements
 from loglake.views import ViewError, ordered_views
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("trino", help="a local Trino node; the lake's tables and views on Trino")
+def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="trino_command", required=True, metavar="ACTION")
     actions.add_parser("fetch", help=f"fetch the node once into {CACHE}").set_defaults(run=run_fetch)
     node = actions.add_parser("node", help="start a local single node on 127.0.0.1 until Ctrl-C")
@@ -76,7 +75,7 @@ def run_setup(args: argparse.Namespace) -> int:
         )
         ensure_local_folders(args.location)
         done = run_statements(trino_from(args), planned, lambda line: print(line, file=sys.stderr))
-    except (SetupError, ViewError, *ENGINE_ERRORS) as exc:
+    except engine_errors(SetupError, ViewError) as exc:
         print(f"loglake trino setup: {exc}", file=sys.stderr)
         return 2
     views = sum(label.startswith("view ") for label in done)
@@ -87,7 +86,7 @@ def run_setup(args: argparse.Namespace) -> int:
 def run_sync(args: argparse.Namespace) -> int:
     try:
         run_statements(trino_from(args), sync_statements(args.catalog, args.schema), lambda _: None)
-    except (SetupError, *ENGINE_ERRORS) as exc:
+    except engine_errors(SetupError) as exc:
         print(f"loglake trino sync: {exc}", file=sys.stderr)
         return 2
     print(f"partitions of {args.catalog}.{args.schema} registered")
