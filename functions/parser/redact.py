@@ -1,16 +1,19 @@
 """Redaction: secrets and personal data replaced before anything is stored or indexed. Pure.
 
-Rules run column-at-a-time (RE2 through Arrow compute) over the free-text columns (`message`, `raw`,
-`attributes`, `error_message`, `stack_trace`): a rule first counts its matches on the whole column and
-rewrites only when there are any, so a rule that finds nothing costs one scan. Card numbers are the
-exception that needs Python: a card-like digit run is replaced only when its Luhn checksum holds, and
-only the rows with a card-like run are looked at.
+Rules run column-at-a-time over the free-text columns (`message`, `raw`, `attributes`,
+`error_message`, `stack_trace`), in two kinds:
 
-Built-ins (`BUILTINS`): `aws_keys` (access key ids AKIA…/ASIA…; on by default), `secrets` (values of
-`password=`, `"api_key": "…"`, `client_secret: …` and the like; the key stays), `bearer` (bearer
-tokens), `emails`, `cards` (13-19 digits, spaces or dashes allowed, Luhn checked); plus user patterns
-(RE2 syntax), each match replaced by `[REDACTED]`. `raw` is then no longer byte-for-byte the event:
-that is the point.
+- the secret families (`aws_keys`, `secrets`, `tokens`, `private_keys`: see `redact_text.py`) share
+  one pre-check: a single case-insensitive RE2 scan per column (Arrow compute) for the substrings any
+  of them needs (`pass`, `secret`, `token`, `auth`, `AKIA`, `eyJ`, `-----BEGIN`, `://…:…@`, an escaped
+  letter…). Only the values that hold one go to Python, where JSON is redacted as parsed JSON
+  (`redact_json.py`) and other text by patterns that keep quotes and escapes intact;
+- `emails`, `cards` (13-19 digits, spaces or dashes allowed, Luhn checked) and user patterns (RE2) are
+  rewritten by Arrow, each after a fast scan for a looser pattern.
+
+Each replaced value counts once. `raw` is then no longer byte-for-byte the event: that is the point.
+A user pattern is applied to the text as it is; one that matches across a quote can leave JSON that no
+longer parses (the views read such rows as NULL fields).
 """
 
 from __future__ import annotations
@@ -18,16 +21,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from functions.parser.redact_json import scrub
+from functions.parser.redact_text import AWS_KEYS, KEY_QUALIFIERS, PRIVATE_KEYS, REDACTED, SECRETS, TOKENS
+
 Strings: TypeAlias = Any  # a pa.StringArray; the stubs' compute overloads don't cover it
 COLUMNS = ("message", "raw", "attributes", "error_message", "stack_trace")
-REDACTED = "[REDACTED]"
-DEFAULT_RULES = ("aws_keys",)
-_SECRET_KEYS = r"password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?"
+DEFAULT_RULES = (AWS_KEYS, SECRETS, TOKENS, PRIVATE_KEYS)
+ALIASES = {"bearer": TOKENS}  # the name `tokens` had before it covered more than bearer tokens
+__all__ = ["BUILTINS", "DEFAULT_RULES", "NONE", "REDACTED", "RedactionError", "Redactor", "Rule", "luhn_ok"]
 
 
 class RedactionError(ValueError):
@@ -37,35 +44,34 @@ class RedactionError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
-    pattern: str  # RE2 (Arrow) syntax; also valid Python `re` syntax for the Luhn rule
+    # RE2, matched case-insensitively: every value the rule could change matches it, so a value that
+    # doesn't is skipped after one scan of the column
+    trigger: str
+    # RE2 rewrite done by Arrow; None for the secret families, which Python rewrites (redact_text.py)
+    pattern: str | None = None
     replacement: str = REDACTED
     luhn: bool = False
-    # A looser pattern every match also matches, without `\b` (which makes RE2 several times slower):
-    # a column it finds nothing in is left alone after this one fast scan.
-    prefilter: str | None = None
 
 
+_ESCAPED_LETTER = r"\\u00[2-7]"  # \u0041KIA…: an escaped letter can hide any of the triggers below
 BUILTINS: dict[str, Rule] = {
-    "aws_keys": Rule(
-        "aws_keys",
-        r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
-        "[REDACTED:aws_key]",
-        prefilter=r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
+    AWS_KEYS: Rule(AWS_KEYS, r"(?-i:A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{4}|IQoJb3JpZ2lu|ZXIvYXdzE|AQoDYXdzE)"),
+    SECRETS: Rule(
+        SECRETS,
+        r"pass|pwd|secret|token|cred|auth|cookie|signature|sig[^a-z]|dsn|"
+        rf"(?:{'|'.join(KEY_QUALIFIERS)})[^a-z0-9]?key|:(?:/|\\/){{2}}[^\s/@]*:[^\s/@]*@",
     ),
-    "secrets": Rule(
-        "secrets",
-        rf"(?i)([A-Za-z0-9_.-]*(?:{_SECRET_KEYS})[A-Za-z0-9_.-]*)(\"?\s*[:=]\s*\"?)([^\s\"',;&]+)",
-        r"\1\2" + REDACTED,
-        prefilter=rf"(?i)(?:{_SECRET_KEYS})",
+    TOKENS: Rule(
+        TOKENS, r"bearer|(?-i:eyJ|AIza)|gh[pousr]_|github_pat_|xox[a-z]-|[rs]k_(?:live|test)_|whsec_|glpat-|npm_"
     ),
-    "bearer": Rule("bearer", r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer " + REDACTED, prefilter=r"(?i)bearer\s"),
+    PRIVATE_KEYS: Rule(PRIVATE_KEYS, r"-----begin"),
     "emails": Rule(
         "emails",
+        r"@[A-Za-z0-9-]+\.",
         r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
         "[REDACTED:email]",
-        prefilter=r"@[A-Za-z0-9-]+\.",
     ),
-    "cards": Rule("cards", r"\b\d(?:[ -]?\d){12,18}\b", "[REDACTED:card]", luhn=True, prefilter=r"\d(?:[ -]?\d){12}"),
+    "cards": Rule("cards", r"\d(?:[ -]?\d){12}", r"\b\d(?:[ -]?\d){12,18}\b", "[REDACTED:card]", luhn=True),
 }
 
 
@@ -81,6 +87,7 @@ def luhn_ok(digits: str) -> bool:
 
 def _replace_cards(column: Strings, counts: Strings, rule: Rule) -> tuple[Strings, int]:
     """Only rows with a card-like run are rewritten in Python, and only Luhn-valid runs are replaced."""
+    assert rule.pattern is not None
     mask = pc.greater(counts, pa.scalar(0, counts.type))
     candidates = column.filter(mask).to_pylist()
     pattern = re.compile(rule.pattern)
@@ -102,7 +109,9 @@ def _replace_cards(column: Strings, counts: Strings, rule: Rule) -> tuple[String
 
 
 def _apply(column: Strings, rule: Rule) -> tuple[Strings, int]:
-    if rule.prefilter is not None and not pc.any(pc.match_substring_regex(column, rule.prefilter)).as_py():
+    """One Arrow-rewritten rule (emails, cards, a user pattern) over one column."""
+    assert rule.pattern is not None
+    if not pc.any(pc.match_substring_regex(column, rule.trigger)).as_py():
         return column, 0
     counts = pc.count_substring_regex(column, rule.pattern)
     found = pc.sum(counts).as_py() or 0
@@ -114,6 +123,29 @@ def _apply(column: Strings, rule: Rule) -> tuple[Strings, int]:
     return replaced, int(found)
 
 
+def _scrub_secrets(column: Strings, trigger: str, families: frozenset[str]) -> tuple[Strings, int]:
+    """The secret families over one column: one RE2 scan, then Python on the values that matched it."""
+    matched: Any = pc.match_substring_regex(column, trigger)
+    if not pc.any(matched).as_py():
+        return column, 0
+    mask: Any = pc.fill_null(matched, False)
+    total = 0
+    rewritten = []
+    for text in column.filter(mask).to_pylist():
+        new, found = scrub(text, families)
+        rewritten.append(new)
+        total += found
+    if not total:
+        return column, 0
+    replaced: Strings = pc.replace_with_mask(column, mask, pa.array(rewritten, pa.string()))
+    return replaced, total
+
+
+@lru_cache(maxsize=64)
+def _secret_trigger(rules: tuple[Rule, ...]) -> str:
+    return "(?i)" + "|".join([_ESCAPED_LETTER, *(rule.trigger for rule in rules)])
+
+
 @dataclass(frozen=True, slots=True)
 class Redactor:
     rules: tuple[Rule, ...] = tuple(BUILTINS[name] for name in DEFAULT_RULES)
@@ -122,22 +154,26 @@ class Redactor:
     def build(cls, names: Iterable[str], patterns: Iterable[str] = ()) -> Redactor:
         """Built-in rules by name plus user RE2 patterns; a bad name or pattern raises `RedactionError`."""
         rules: list[Rule] = []
-        for name in names:
+        for given in names:
+            name = ALIASES.get(given, given)
             if name not in BUILTINS:
-                raise RedactionError(f"unknown redaction rule {name!r} (built-ins: {', '.join(BUILTINS)})")
-            rules.append(BUILTINS[name])
+                raise RedactionError(f"unknown redaction rule {given!r} (built-ins: {', '.join(BUILTINS)})")
+            if BUILTINS[name] not in rules:
+                rules.append(BUILTINS[name])
         for i, pattern in enumerate(patterns):
             try:
                 pc.count_substring_regex(pa.array(["probe"], pa.string()), pattern)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 raise RedactionError(f"redaction pattern {pattern!r} is not valid RE2: {exc}") from exc
-            rules.append(Rule(f"pattern_{i}", pattern))
+            rules.append(Rule(f"pattern_{i}", pattern, pattern))
         return cls(tuple(rules))
 
     def apply(self, table: pa.Table) -> tuple[pa.Table, int]:
         """`table` with every rule applied to the free-text columns, and how many values were replaced."""
         if not self.rules or table.num_rows == 0:
             return table, 0
+        secret_rules = tuple(rule for rule in self.rules if rule.pattern is None)
+        families = frozenset(rule.name for rule in secret_rules)
         total = 0
         for name in COLUMNS:
             if name not in table.column_names:
@@ -145,10 +181,15 @@ class Redactor:
             index = table.schema.get_field_index(name)
             column: Any = table[name].combine_chunks()
             changed = False
-            for rule in self.rules:
-                column, found = _apply(column, rule)
+            if families:
+                column, found = _scrub_secrets(column, _secret_trigger(secret_rules), families)
                 total += found
-                changed = changed or found > 0
+                changed = found > 0
+            for rule in self.rules:
+                if rule.pattern is not None:
+                    column, found = _apply(column, rule)
+                    total += found
+                    changed = changed or found > 0
             if changed:
                 table = table.set_column(index, table.schema.field(index), column)
         return table, total
