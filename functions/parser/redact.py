@@ -4,10 +4,10 @@ Rules run column-at-a-time over the free-text columns (`message`, `raw`, `attrib
 `error_message`, `stack_trace`), in two kinds:
 
 - the secret families (`aws_keys`, `secrets`, `tokens`, `private_keys`: see `redact_text.py`) share
-  one pre-check: a single case-insensitive RE2 scan per column (Arrow compute) for the substrings any
-  of them needs (`pass`, `secret`, `token`, `auth`, `AKIA`, `eyJ`, `-----BEGIN`, `://…:…@`, an escaped
-  letter…). Only the values that hold one go to Python, where JSON is redacted as parsed JSON
-  (`redact_json.py`) and other text by patterns that keep quotes and escapes intact;
+  one pre-check: a single case-insensitive RE2 scan (Arrow compute) of each row's five columns joined,
+  for the substrings any of them needs (`pass`, `secret`, `token`, `auth`, `AKIA`, `eyJ`, `-----BEGIN`,
+  `://…:…@`, an escaped letter…). Only the rows that hold one go to Python, where JSON is redacted as
+  parsed JSON (`redact_json.py`) and other text by patterns that keep quotes and escapes intact;
 - `emails`, `cards` (13-19 digits, spaces or dashes allowed, Luhn checked) and user patterns (RE2) are
   rewritten by Arrow, each after a fast scan for a looser pattern.
 
@@ -123,22 +123,32 @@ def _apply(column: Strings, rule: Rule) -> tuple[Strings, int]:
     return replaced, int(found)
 
 
-def _scrub_secrets(column: Strings, trigger: str, families: frozenset[str]) -> tuple[Strings, int]:
-    """The secret families over one column: one RE2 scan, then Python on the values that matched it."""
-    matched: Any = pc.match_substring_regex(column, trigger)
+def _scrub_secrets(table: pa.Table, trigger: str, families: frozenset[str]) -> tuple[pa.Table, int]:
+    """The secret families over the free-text columns: one RE2 scan of each row's columns joined, then
+    Python on the rows that hold a trigger (a trigger inside one column is inside the joined text)."""
+    names = [name for name in COLUMNS if name in table.column_names]
+    if not names:
+        return table, 0
+    columns: list[Any] = [table[name] for name in names]
+    joined = pc.binary_join_element_wise(*columns, "\n", null_handling="replace", null_replacement="")
+    matched: Any = pc.match_substring_regex(joined, trigger)
     if not pc.any(matched).as_py():
-        return column, 0
-    mask: Any = pc.fill_null(matched, False)
+        return table, 0
+    mask: Any = pc.fill_null(matched, False).combine_chunks()
     total = 0
-    rewritten = []
-    for text in column.filter(mask).to_pylist():
-        new, found = scrub(text, families)
-        rewritten.append(new)
-        total += found
-    if not total:
-        return column, 0
-    replaced: Strings = pc.replace_with_mask(column, mask, pa.array(rewritten, pa.string()))
-    return replaced, total
+    for name in names:
+        column: Any = table[name].combine_chunks()
+        rewritten, found = [], 0
+        for text in column.filter(mask).to_pylist():
+            new, count = (None, 0) if text is None else scrub(text, families)
+            rewritten.append(new)
+            found += count
+        if found:
+            index = table.schema.get_field_index(name)
+            replaced = pc.replace_with_mask(column, mask, pa.array(rewritten, pa.string()))
+            table = table.set_column(index, table.schema.field(index), replaced)
+            total += found
+    return table, total
 
 
 @lru_cache(maxsize=64)
@@ -173,23 +183,20 @@ class Redactor:
         if not self.rules or table.num_rows == 0:
             return table, 0
         secret_rules = tuple(rule for rule in self.rules if rule.pattern is None)
-        families = frozenset(rule.name for rule in secret_rules)
         total = 0
-        for name in COLUMNS:
+        if secret_rules:
+            table, total = _scrub_secrets(table, _secret_trigger(secret_rules), frozenset(r.name for r in secret_rules))
+        column_rules = [rule for rule in self.rules if rule.pattern is not None]
+        for name in COLUMNS if column_rules else ():
             if name not in table.column_names:
                 continue
             index = table.schema.get_field_index(name)
             column: Any = table[name].combine_chunks()
             changed = False
-            if families:
-                column, found = _scrub_secrets(column, _secret_trigger(secret_rules), families)
+            for rule in column_rules:
+                column, found = _apply(column, rule)
                 total += found
-                changed = found > 0
-            for rule in self.rules:
-                if rule.pattern is not None:
-                    column, found = _apply(column, rule)
-                    total += found
-                    changed = changed or found > 0
+                changed = changed or found > 0
             if changed:
                 table = table.set_column(index, table.schema.field(index), column)
         return table, total

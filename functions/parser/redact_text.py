@@ -7,8 +7,8 @@ thousand lines), so it can afford to be thorough. Four families, the built-in ru
   holds a key id (CSV rows, `id:secret` pairs), STS session tokens (IQoJb3JpZ2lu…, FwoGZXIvYXdz…);
 - `secrets`: the value of any key that names a secret (`password`, `client_secret`, `x-api-key`,
   `Authorization`, `aws_session_token`, `Cookie`… — see `key_kind`) written as `key=value`,
-  `key: value`, `"key": "value"`, `'key': 'value'`, `key = '…'`, `Key=[…]`; and the password of a
-  URL (`postgres://user:password@host`);
+  `key: value`, `"key": "value"`, `'key': 'value'`, `key = '…'`, `Key=[…]`, `<key>value</key>`; and
+  the password of a URL (`postgres://user:password@host`);
 - `tokens`: JWTs anywhere, `Bearer <token>` in prose, tokens whose prefix names their issuer
   (GitHub, Slack, Stripe, Google API keys, GitLab, npm);
 - `private_keys`: PEM private key blocks, with or without their END line.
@@ -152,6 +152,9 @@ _PAIR = re.compile(
     """,
     re.VERBOSE,
 )
+_XML_PAIR = re.compile(  # <apiKey>…</apiKey> in an XML access log
+    rf"<(?=[A-Za-z0-9_.\-]{{0,80}}?(?i:{_STEMS}))(?P<key>[A-Za-z_][\w.\-]{{0,79}})>(?P<value>[^<]*)</(?P=key)>"
+)
 _HAS_STEM = re.compile(rf"(?i){_STEMS}")
 _QUOTED_ITEM = re.compile(_QUOTED)
 _QUOTED_VALUE = re.compile(rf"(?:{_QUOTED})\Z")
@@ -207,6 +210,13 @@ class _Counter:
         self.count += 1
         return head + new + rest
 
+    def xml(self, match: re.Match[str]) -> str:
+        new = redacted_value(match.group("value")) if key_kind(match.group("key")) is KeyKind.SECRET else None
+        if new is None:
+            return match.group(0)
+        self.count += 1
+        return f"<{match.group('key')}>{new}</{match.group('key')}>"
+
     def quoted(self, match: re.Match[str]) -> str:
         return self.quoted_text(match.group(0))
 
@@ -247,4 +257,5 @@ def scrub_text(text: str, families: frozenset[str]) -> tuple[str, int]:
     if SECRETS in families:
         out = _URL_PASSWORD.sub(counter.url_password, out)
         out = _PAIR.sub(counter.pair, out)
+        out = _XML_PAIR.sub(counter.xml, out)
     return (out, counter.count) if counter.count else (text, 0)
