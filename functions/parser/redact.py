@@ -21,14 +21,22 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, TypeAlias
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from functions.parser.redact_json import scrub
-from functions.parser.redact_text import AWS_KEYS, KEY_QUALIFIERS, PRIVATE_KEYS, REDACTED, SECRETS, TOKENS
+from functions.parser.redact_text import (
+    AWS_KEYS,
+    FAMILIES,
+    PRIVATE_KEYS,
+    REDACTED,
+    SECRETS,
+    TOKENS,
+    TRIGGERS,
+    trigger,
+)
 
 Strings: TypeAlias = Any  # a pa.StringArray; the stubs' compute overloads don't cover it
 COLUMNS = ("message", "raw", "attributes", "error_message", "stack_trace")
@@ -53,18 +61,8 @@ class Rule:
     luhn: bool = False
 
 
-_ESCAPED_LETTER = r"\\u00[2-7]"  # \u0041KIA…: an escaped letter can hide any of the triggers below
 BUILTINS: dict[str, Rule] = {
-    AWS_KEYS: Rule(AWS_KEYS, r"(?-i:A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{4}|IQoJb3JpZ2lu|ZXIvYXdzE|AQoDYXdzE)"),
-    SECRETS: Rule(
-        SECRETS,
-        r"pass|pwd|secret|token|cred|auth|cookie|signature|sig[^a-z]|dsn|"
-        rf"(?:{'|'.join(KEY_QUALIFIERS)})[^a-z0-9]?key|:(?:/|\\/){{2}}[^\s/@]*:[^\s/@]*@",
-    ),
-    TOKENS: Rule(
-        TOKENS, r"bearer|(?-i:eyJ|AIza)|gh[pousr]_|github_pat_|xox[a-z]-|[rs]k_(?:live|test)_|whsec_|glpat-|npm_"
-    ),
-    PRIVATE_KEYS: Rule(PRIVATE_KEYS, r"-----begin"),
+    **{family: Rule(family, TRIGGERS[family]) for family in FAMILIES},
     "emails": Rule(
         "emails",
         r"@[A-Za-z0-9-]+\.",
@@ -135,25 +133,23 @@ def _scrub_secrets(table: pa.Table, trigger: str, families: frozenset[str]) -> t
     if not pc.any(matched).as_py():
         return table, 0
     mask: Any = pc.fill_null(matched, False).combine_chunks()
+    columns = [column.combine_chunks() for column in columns]
+    values = [column.filter(mask) for column in columns]
+    # which of those rows' values hold a trigger themselves: one more scan, of the matched rows only
+    hits = pc.fill_null(pc.match_substring_regex(pa.concat_arrays(values), trigger), False).to_pylist()
     total = 0
-    for name in names:
-        column: Any = table[name].combine_chunks()
-        rewritten, found = [], 0
-        for text in column.filter(mask).to_pylist():
-            new, count = (None, 0) if text is None else scrub(text, families)
-            rewritten.append(new)
-            found += count
+    for n, (name, column, candidates) in enumerate(zip(names, columns, values, strict=True)):
+        rewritten, found = candidates.to_pylist(), 0
+        for i, text in enumerate(rewritten):
+            if hits[n * len(rewritten) + i]:
+                rewritten[i], count = scrub(text, families)
+                found += count
         if found:
             index = table.schema.get_field_index(name)
             replaced = pc.replace_with_mask(column, mask, pa.array(rewritten, pa.string()))
             table = table.set_column(index, table.schema.field(index), replaced)
             total += found
     return table, total
-
-
-@lru_cache(maxsize=64)
-def _secret_trigger(rules: tuple[Rule, ...]) -> str:
-    return "(?i)" + "|".join([_ESCAPED_LETTER, *(rule.trigger for rule in rules)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +181,8 @@ class Redactor:
         secret_rules = tuple(rule for rule in self.rules if rule.pattern is None)
         total = 0
         if secret_rules:
-            table, total = _scrub_secrets(table, _secret_trigger(secret_rules), frozenset(r.name for r in secret_rules))
+            families = frozenset(rule.name for rule in secret_rules)
+            table, total = _scrub_secrets(table, trigger(families), families)
         column_rules = [rule for rule in self.rules if rule.pattern is not None]
         for name in COLUMNS if column_rules else ():
             if name not in table.column_names:

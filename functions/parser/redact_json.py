@@ -12,7 +12,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from functions.parser.redact_text import REDACTED, SECRETS, KeyKind, key_kind, redacted_value, scrub_text
+from functions.parser.redact_text import (
+    REDACTED,
+    SECRETS,
+    KeyKind,
+    key_kind,
+    redacted_value,
+    scrub_text,
+)
 
 _MAX_DEPTH = 64  # deeper documents are treated as text (json.loads itself stops near 1,000)
 

@@ -103,6 +103,22 @@ def redacted_value(value: str) -> str | None:
     return (scheme.group(0) if scheme else "") + REDACTED
 
 
+# --- triggers: substrings every match of a family contains (RE2 and Python syntax alike) -------------
+ESCAPED_LETTER = r"\\u00[2-7]"  # \u0041KIA…: an escaped letter can hide any trigger
+TRIGGERS = {
+    AWS_KEYS: r"(?-i:A(?:KIA|SIA|BIA|CCA)[A-Z0-9]{4}|IQoJb3JpZ2lu|ZXIvYXdzE|AQoDYXdzE)",
+    SECRETS: r"pass|pwd|secret|token|cred|auth|cookie|signature|sig[^a-z]|dsn|"
+    rf"(?:{'|'.join(KEY_QUALIFIERS)})[^a-z0-9]?key|:(?:/|\\/){{2}}[^\s/@]*:[^\s/@]*@",
+    TOKENS: r"bearer|(?-i:eyJ|AIza)|gh[pousr]_|github_pat_|xox[a-z]-|[rs]k_(?:live|test)_|whsec_|glpat-|npm_",
+    PRIVATE_KEYS: r"-----begin",
+}
+
+
+def trigger(families: frozenset[str]) -> str:
+    """One case-insensitive RE2 pattern that every value the `families` could change matches."""
+    return "(?i)" + "|".join([ESCAPED_LETTER, *(TRIGGERS[f] for f in FAMILIES if f in families)])
+
+
 # --- patterns ------------------------------------------------------------------------------------------
 _SAFE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u00([2-7][0-9a-fA-F])")
 _SAFE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/=:")
@@ -143,6 +159,7 @@ _STEMS = "pass|pwd|secret|token|cred|auth|cookie|sig|key|dsn"
 _PAIR = re.compile(
     rf"""
     (?<![A-Za-z0-9_])
+    (?=[A-Za-z_\\"'])  # a first character the engine can look for cheaply
     (?P<kq>\\?["'])?
     (?=[A-Za-z0-9_.\-]{{0,80}}?(?i:{_STEMS}))  # only keys that may name a secret: other values are scanned
     (?P<key>[A-Za-z_][A-Za-z0-9_.\-]{{0,79}}(?<=[A-Za-z0-9_]))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from functions.parser.handler import handle
 from functions.parser.ingest import Ingestor
 from functions.parser.redact import REDACTED, Redactor
-from functions.parser.redact_text import key_kind
+from functions.parser.redact_text import SECRETS, key_kind, trigger
 from functions.sinks.s3_parquet import LocalStore
 from tests.support import awslogs_event
 
@@ -137,3 +138,6 @@ def test_a_document_nested_too_deep_to_walk_is_redacted_as_text() -> None:
 )
 def test_which_keys_name_a_secret(key: str, secret: bool) -> None:
     assert (key_kind(key) is not None) is secret
+    if secret:  # and the pre-check lets every such key through, or its value would never be looked at
+        line = pa.array([f'"{key}": "v"'], pa.string())
+        assert pc.match_substring_regex(line, trigger(frozenset([SECRETS]))).to_pylist() == [True]
