@@ -1,16 +1,19 @@
 """Redaction: secrets and personal data replaced before anything is stored or indexed. Pure.
 
-Rules run column-at-a-time (RE2 through Arrow compute) over the free-text columns (`message`, `raw`,
-`attributes`, `error_message`, `stack_trace`): a rule first counts its matches on the whole column and
-rewrites only when there are any, so a rule that finds nothing costs one scan. Card numbers are the
-exception that needs Python: a card-like digit run is replaced only when its Luhn checksum holds, and
-only the rows with a card-like run are looked at.
+Rules run column-at-a-time over the free-text columns (`message`, `raw`, `attributes`,
+`error_message`, `stack_trace`), in two kinds:
 
-Built-ins (`BUILTINS`): `aws_keys` (access key ids AKIA…/ASIA…; on by default), `secrets` (values of
-`password=`, `"api_key": "…"`, `client_secret: …` and the like; the key stays), `bearer` (bearer
-tokens), `emails`, `cards` (13-19 digits, spaces or dashes allowed, Luhn checked); plus user patterns
-(RE2 syntax), each match replaced by `[REDACTED]`. `raw` is then no longer byte-for-byte the event:
-that is the point.
+- the secret families (`aws_keys`, `secrets`, `tokens`, `private_keys`: see `redact_text.py`) share
+  one pre-check: a single case-insensitive RE2 scan (Arrow compute) of each row's five columns joined,
+  for the substrings any of them needs (`pass`, `secret`, `token`, `auth`, `AKIA`, `eyJ`, `-----BEGIN`,
+  `://…:…@`, an escaped letter…). Only the rows that hold one go to Python, where JSON is redacted as
+  parsed JSON (`redact_json.py`) and other text by patterns that keep quotes and escapes intact;
+- `emails`, `cards` (13-19 digits, spaces or dashes allowed, Luhn checked) and user patterns (RE2) are
+  rewritten by Arrow, each after a fast scan for a looser pattern.
+
+Each replaced value counts once. `raw` is then no longer byte-for-byte the event: that is the point.
+A user pattern is applied to the text as it is; one that matches across a quote can leave JSON that no
+longer parses (the views read such rows as NULL fields).
 """
 
 from __future__ import annotations
@@ -23,11 +26,23 @@ from typing import Any, TypeAlias
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from functions.parser.redact_json import scrub
+from functions.parser.redact_text import (
+    AWS_KEYS,
+    FAMILIES,
+    PRIVATE_KEYS,
+    REDACTED,
+    SECRETS,
+    TOKENS,
+    TRIGGERS,
+    trigger,
+)
+
 Strings: TypeAlias = Any  # a pa.StringArray; the stubs' compute overloads don't cover it
 COLUMNS = ("message", "raw", "attributes", "error_message", "stack_trace")
-REDACTED = "[REDACTED]"
-DEFAULT_RULES = ("aws_keys",)
-_SECRET_KEYS = r"password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credentials?"
+DEFAULT_RULES = (AWS_KEYS, SECRETS, TOKENS, PRIVATE_KEYS)
+ALIASES = {"bearer": TOKENS}  # the name `tokens` had before it covered more than bearer tokens
+__all__ = ["BUILTINS", "DEFAULT_RULES", "NONE", "REDACTED", "RedactionError", "Redactor", "Rule", "luhn_ok"]
 
 
 class RedactionError(ValueError):
@@ -37,35 +52,24 @@ class RedactionError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
-    pattern: str  # RE2 (Arrow) syntax; also valid Python `re` syntax for the Luhn rule
+    # RE2, matched case-insensitively: every value the rule could change matches it, so a value that
+    # doesn't is skipped after one scan of the column
+    trigger: str
+    # RE2 rewrite done by Arrow; None for the secret families, which Python rewrites (redact_text.py)
+    pattern: str | None = None
     replacement: str = REDACTED
     luhn: bool = False
-    # A looser pattern every match also matches, without `\b` (which makes RE2 several times slower):
-    # a column it finds nothing in is left alone after this one fast scan.
-    prefilter: str | None = None
 
 
 BUILTINS: dict[str, Rule] = {
-    "aws_keys": Rule(
-        "aws_keys",
-        r"\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b",
-        "[REDACTED:aws_key]",
-        prefilter=r"(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}",
-    ),
-    "secrets": Rule(
-        "secrets",
-        rf"(?i)([A-Za-z0-9_.-]*(?:{_SECRET_KEYS})[A-Za-z0-9_.-]*)(\"?\s*[:=]\s*\"?)([^\s\"',;&]+)",
-        r"\1\2" + REDACTED,
-        prefilter=rf"(?i)(?:{_SECRET_KEYS})",
-    ),
-    "bearer": Rule("bearer", r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}", "Bearer " + REDACTED, prefilter=r"(?i)bearer\s"),
+    **{family: Rule(family, TRIGGERS[family]) for family in FAMILIES},
     "emails": Rule(
         "emails",
+        r"@[A-Za-z0-9-]+\.",
         r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}",
         "[REDACTED:email]",
-        prefilter=r"@[A-Za-z0-9-]+\.",
     ),
-    "cards": Rule("cards", r"\b\d(?:[ -]?\d){12,18}\b", "[REDACTED:card]", luhn=True, prefilter=r"\d(?:[ -]?\d){12}"),
+    "cards": Rule("cards", r"\d(?:[ -]?\d){12}", r"\b\d(?:[ -]?\d){12,18}\b", "[REDACTED:card]", luhn=True),
 }
 
 
@@ -81,6 +85,7 @@ def luhn_ok(digits: str) -> bool:
 
 def _replace_cards(column: Strings, counts: Strings, rule: Rule) -> tuple[Strings, int]:
     """Only rows with a card-like run are rewritten in Python, and only Luhn-valid runs are replaced."""
+    assert rule.pattern is not None
     mask = pc.greater(counts, pa.scalar(0, counts.type))
     candidates = column.filter(mask).to_pylist()
     pattern = re.compile(rule.pattern)
@@ -102,7 +107,9 @@ def _replace_cards(column: Strings, counts: Strings, rule: Rule) -> tuple[String
 
 
 def _apply(column: Strings, rule: Rule) -> tuple[Strings, int]:
-    if rule.prefilter is not None and not pc.any(pc.match_substring_regex(column, rule.prefilter)).as_py():
+    """One Arrow-rewritten rule (emails, cards, a user pattern) over one column."""
+    assert rule.pattern is not None
+    if not pc.any(pc.match_substring_regex(column, rule.trigger)).as_py():
         return column, 0
     counts = pc.count_substring_regex(column, rule.pattern)
     found = pc.sum(counts).as_py() or 0
@@ -114,6 +121,37 @@ def _apply(column: Strings, rule: Rule) -> tuple[Strings, int]:
     return replaced, int(found)
 
 
+def _scrub_secrets(table: pa.Table, trigger: str, families: frozenset[str]) -> tuple[pa.Table, int]:
+    """The secret families over the free-text columns: one RE2 scan of each row's columns joined, then
+    Python on the rows that hold a trigger (a trigger inside one column is inside the joined text)."""
+    names = [name for name in COLUMNS if name in table.column_names]
+    if not names:
+        return table, 0
+    columns: list[Any] = [table[name] for name in names]
+    joined = pc.binary_join_element_wise(*columns, "\n", null_handling="replace", null_replacement="")
+    matched: Any = pc.match_substring_regex(joined, trigger)
+    if not pc.any(matched).as_py():
+        return table, 0
+    mask: Any = pc.fill_null(matched, False).combine_chunks()
+    columns = [column.combine_chunks() for column in columns]
+    values = [column.filter(mask) for column in columns]
+    # which of those rows' values hold a trigger themselves: one more scan, of the matched rows only
+    hits = pc.fill_null(pc.match_substring_regex(pa.concat_arrays(values), trigger), False).to_pylist()
+    total = 0
+    for n, (name, column, candidates) in enumerate(zip(names, columns, values, strict=True)):
+        rewritten, found = candidates.to_pylist(), 0
+        for i, text in enumerate(rewritten):
+            if hits[n * len(rewritten) + i]:
+                rewritten[i], count = scrub(text, families)
+                found += count
+        if found:
+            index = table.schema.get_field_index(name)
+            replaced = pc.replace_with_mask(column, mask, pa.array(rewritten, pa.string()))
+            table = table.set_column(index, table.schema.field(index), replaced)
+            total += found
+    return table, total
+
+
 @dataclass(frozen=True, slots=True)
 class Redactor:
     rules: tuple[Rule, ...] = tuple(BUILTINS[name] for name in DEFAULT_RULES)
@@ -122,30 +160,37 @@ class Redactor:
     def build(cls, names: Iterable[str], patterns: Iterable[str] = ()) -> Redactor:
         """Built-in rules by name plus user RE2 patterns; a bad name or pattern raises `RedactionError`."""
         rules: list[Rule] = []
-        for name in names:
+        for given in names:
+            name = ALIASES.get(given, given)
             if name not in BUILTINS:
-                raise RedactionError(f"unknown redaction rule {name!r} (built-ins: {', '.join(BUILTINS)})")
-            rules.append(BUILTINS[name])
+                raise RedactionError(f"unknown redaction rule {given!r} (built-ins: {', '.join(BUILTINS)})")
+            if BUILTINS[name] not in rules:
+                rules.append(BUILTINS[name])
         for i, pattern in enumerate(patterns):
             try:
                 pc.count_substring_regex(pa.array(["probe"], pa.string()), pattern)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
                 raise RedactionError(f"redaction pattern {pattern!r} is not valid RE2: {exc}") from exc
-            rules.append(Rule(f"pattern_{i}", pattern))
+            rules.append(Rule(f"pattern_{i}", pattern, pattern))
         return cls(tuple(rules))
 
     def apply(self, table: pa.Table) -> tuple[pa.Table, int]:
         """`table` with every rule applied to the free-text columns, and how many values were replaced."""
         if not self.rules or table.num_rows == 0:
             return table, 0
+        secret_rules = tuple(rule for rule in self.rules if rule.pattern is None)
         total = 0
-        for name in COLUMNS:
+        if secret_rules:
+            families = frozenset(rule.name for rule in secret_rules)
+            table, total = _scrub_secrets(table, trigger(families), families)
+        column_rules = [rule for rule in self.rules if rule.pattern is not None]
+        for name in COLUMNS if column_rules else ():
             if name not in table.column_names:
                 continue
             index = table.schema.get_field_index(name)
             column: Any = table[name].combine_chunks()
             changed = False
-            for rule in self.rules:
+            for rule in column_rules:
                 column, found = _apply(column, rule)
                 total += found
                 changed = changed or found > 0

@@ -76,7 +76,7 @@ def _number(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def _redaction(env: Mapping[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """LOGLAKE_REDACT: built-in rules, comma-separated ('none' for none; unset: the AWS-key rule only);
+    """LOGLAKE_REDACT: built-in rules, comma-separated ('none' for none; unset: `DEFAULT_RULES`, the credentials);
     LOGLAKE_REDACT_PATTERNS: a JSON list of RE2 patterns of your own."""
     text = env.get("LOGLAKE_REDACT")
     names = (

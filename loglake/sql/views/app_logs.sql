@@ -4,6 +4,8 @@
 --   service, location, correlation_id, cold_start, sampling_rate   Powertools Logger keys
 --   logger      the logger's name (Java loggers, the runtime's JSON `logger`)
 --   trace_id    the line's X-Ray trace id, else its invocation's (from START / REPORT)
+-- Each field is read with try(json_extract_scalar(…)): a row whose `attributes` is not JSON shows NULL
+-- fields instead of failing the whole query (on Athena and on DuckDB alike).
 CREATE OR REPLACE VIEW app_logs AS
 WITH lines AS (
   SELECT
@@ -22,15 +24,15 @@ SELECT
   coalesce(trace_id, invocation_trace_id) AS trace_id,
   level,
   message,
-  json_extract_scalar(attributes, '$.service') AS service,
-  json_extract_scalar(attributes, '$.logger') AS logger,
-  json_extract_scalar(attributes, '$.location') AS location,
+  try(json_extract_scalar(attributes, '$.service')) AS service,
+  try(json_extract_scalar(attributes, '$.logger')) AS logger,
+  try(json_extract_scalar(attributes, '$.location')) AS location,
   coalesce(
-    json_extract_scalar(attributes, '$.correlation_id'),
-    json_extract_scalar(attributes, '$.correlationId')
+    try(json_extract_scalar(attributes, '$.correlation_id')),
+    try(json_extract_scalar(attributes, '$.correlationId'))
   ) AS correlation_id,
-  TRY_CAST(json_extract_scalar(attributes, '$.cold_start') AS boolean) AS cold_start,
-  TRY_CAST(json_extract_scalar(attributes, '$.sampling_rate') AS double) AS sampling_rate,
+  TRY_CAST(try(json_extract_scalar(attributes, '$.cold_start')) AS boolean) AS cold_start,
+  TRY_CAST(try(json_extract_scalar(attributes, '$.sampling_rate')) AS double) AS sampling_rate,
   error_type,
   error_message,
   stack_trace,

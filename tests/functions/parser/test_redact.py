@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pyarrow.dataset as ds
 import pytest
 
 from functions.parser.ingest import Ingestor
-from functions.parser.redact import BUILTINS, Redactor, luhn_ok
+from functions.parser.redact import BUILTINS, DEFAULT_RULES, Redactor, luhn_ok
 from functions.parser.settings import Settings, SettingsError
 from functions.parser.wiring import handle
 from functions.sinks.s3_parquet import LocalStore
@@ -50,10 +51,10 @@ def test_luhn() -> None:
     assert luhn_ok("4111111111111111") and luhn_ok("5500005555555559") and not luhn_ok("4111111111111112")
 
 
-def test_only_the_aws_key_rule_is_on_by_default() -> None:
+def test_credentials_are_removed_by_default_and_personal_data_only_on_request() -> None:
     out, count = Redactor().apply(table(f"{AWS_KEY} password=x bob@example.com {CARD}"))
-    assert out["message"][0].as_py() == f"[REDACTED:aws_key] password=x bob@example.com {CARD}"
-    assert count == 1
+    assert out["message"][0].as_py() == f"[REDACTED:aws_key] password=[REDACTED] bob@example.com {CARD}"
+    assert count == 2
 
 
 def test_user_patterns_are_applied_and_bad_ones_refused() -> None:
@@ -67,7 +68,7 @@ def test_user_patterns_are_applied_and_bad_ones_refused() -> None:
 
 def test_settings_read_rules_and_patterns_from_the_environment() -> None:
     base = {"LOGLAKE_BUCKET": "b"}
-    assert Settings.from_env(base).redact == ("aws_keys",)
+    assert Settings.from_env(base).redact == ("aws_keys", "secrets", "tokens", "private_keys")
     configured = Settings.from_env({**base, "LOGLAKE_REDACT": "emails, cards", "LOGLAKE_REDACT_PATTERNS": '["x\\\\d"]'})
     assert configured.redact == ("emails", "cards") and configured.redact_patterns == ("x\\d",)
     assert Settings.from_env({**base, "LOGLAKE_REDACT": "none"}).redactor.rules == ()
@@ -122,3 +123,10 @@ def test_nothing_secret_reaches_the_lake_in_any_column_and_the_count_is_reported
     assert stored.num_rows == 2 and summary.rows_written == 2
     assert "[REDACTED:email]" in str(stored["attributes"].to_pylist())
     assert summary.redacted_values >= 8  # the key 3 times in message/raw, the key in the trace, email, card, bearer
+
+
+def test_the_stack_deploys_the_default_rules() -> None:
+    # serverless.yml passes its `redact` parameter to LOGLAKE_REDACT: its default must be the parser's
+    stack = (Path(__file__).resolve().parents[3] / "serverless.yml").read_text(encoding="utf-8")
+    (default,) = re.findall(r"(?m)^ {4}redact: *(\S+)", stack)
+    assert tuple(default.split(",")) == DEFAULT_RULES
