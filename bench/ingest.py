@@ -1,10 +1,10 @@
 """Ingest benchmark: events/s through decode → parse → normalize → Parquet bytes, handler import time,
 and peak memory for one 10k-event payload. Prints figures; asserts nothing (speed is not a test).
 
-    .venv/bin/python bench/ingest.py [--events 100000] [--batch-sizes 100,500,2000,10000] [--redact aws_keys]
+    .venv/bin/python bench/ingest.py [--events 100000] [--batch-sizes 100,500,2000,10000] [--redact default]
 
-`--redact` names the redaction rules applied after normalize (default: aws_keys, the parser's default;
-`none` for none; `all` for every built-in), timed as their own stage.
+`--redact` names the redaction rules applied after normalize (default: `default`, the parser's
+default rules; `none` for none; `all` for every built-in), timed as their own stage.
 
 Everything runs in this one process on one core (no threads of ours); Parquet is encoded to memory,
 so storage latency is not part of the figure.
@@ -28,7 +28,7 @@ import pyarrow as pa  # noqa: E402
 
 from functions.parser.decode import decode_awslogs  # noqa: E402
 from functions.parser.normalize import BatchContext, normalize  # noqa: E402
-from functions.parser.redact import BUILTINS, Redactor  # noqa: E402
+from functions.parser.redact import BUILTINS, DEFAULT_RULES, Redactor  # noqa: E402
 from functions.sinks.s3_parquet import encode_parquet, split_by_hour  # noqa: E402
 from loglake.synth import generate  # noqa: E402
 
@@ -158,9 +158,10 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--batch-sizes", default="100,500,2000,10000")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--redact", default="aws_keys", help="comma-separated rules, 'none' or 'all'")
+    parser.add_argument("--redact", default="default", help="comma-separated rules, 'default', 'none' or 'all'")
     args = parser.parse_args()
-    names = list(BUILTINS) if args.redact == "all" else [n for n in args.redact.split(",") if n not in ("", "none")]
+    chosen = {"all": ",".join(BUILTINS), "default": ",".join(DEFAULT_RULES)}.get(args.redact, args.redact)
+    names = [n for n in chosen.split(",") if n not in ("", "none")]
     throughput(args.events, [int(b) for b in args.batch_sizes.split(",")], args.repeats, Redactor.build(names))
     import_time(5)
     peak_memory(10_000)

@@ -112,7 +112,7 @@ class Ingestor:
     region: str
     clock: Callable[[], int] = now_ms
     indexer: Indexer | None = None
-    redactor: Redactor = field(default_factory=Redactor)  # the AWS-key rule unless configured otherwise
+    redactor: Redactor = field(default_factory=Redactor)  # redact.DEFAULT_RULES unless configured otherwise
 
     def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult:
         """`ends_at`: monotonic time at which the invocation ends, for the indexer's retry deadline."""
