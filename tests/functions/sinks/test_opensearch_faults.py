@@ -50,8 +50,9 @@ def test_every_event_ends_in_the_index_or_in_failed_and_none_twice(
     client = OpenSearch(hosts=[fault_proxy.url], max_retries=0)
     budget = {"budget_s": 1.5, "cooldown_s": 0.0} if mode == "slow" else {}
     indexer = make_indexer(client, tmp_path, index_prefix, **FAST, **budget)
-    # When the dataset is ingested through it
-    summary = ingest_events(iter(small_dataset.deliveries), local_ingestor(tmp_path, "eu-west-1", indexer))
+    # When the dataset is ingested through it, one delivery at a time as the parser Lambda takes them
+    ingestor = local_ingestor(tmp_path, "eu-west-1", indexer)
+    summary = ingest_events(iter(small_dataset.deliveries), ingestor, coalesce_rows=0)
     # Then the lake has every event, and each event is a document or a failed/ line
     lake_ids = lake_table(tmp_path)["event_id"].to_pylist()
     assert summary.failed_items == [] and len(lake_ids) == len(set(lake_ids)) == small_dataset.event_count
