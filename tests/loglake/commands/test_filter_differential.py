@@ -124,3 +124,26 @@ def test_the_edge_cases_are_not_trivial() -> None:
     for pattern in PATTERNS:
         hits = sum(matches(parse_filter_pattern(pattern), m) for m in EVENTS)
         assert 0 < hits < len(EVENTS), pattern
+
+
+def test_a_json_null_reads_as_the_text_null_and_a_missing_key_as_sql_null(
+    on: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the reads the translation is built on (IS NULL, NOT EXISTS and `= *` tell these apart)
+    sql = (
+        "SELECT json_format(json_extract(json_parse('{\"a\": null, \"b\": 1}'), '$.a')) AS null_value, "
+        "json_extract(json_parse('{\"a\": null, \"b\": 1}'), '$.c') IS NULL AS missing_is_sql_null, "
+        "json_extract_scalar(json_parse('{\"a\": null, \"b\": 1}'), '$.a') IS NULL AS scalar_of_null_is_sql_null, "
+        "json_format(json_extract(json_parse('{\"a\": null, \"b\": 1}'), '$.b')) AS number_text"
+    )
+    # When they run through the CLI on the engine
+    assert main(["sql", *on, "--format", "json", sql]) == 0
+    # Then json_extract keeps a JSON null (its text is 'null'), and only a missing key gives SQL NULL
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "null_value": "null",
+            "missing_is_sql_null": True,
+            "scalar_of_null_is_sql_null": True,
+            "number_text": "1",
+        }
+    ]

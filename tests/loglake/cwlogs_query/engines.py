@@ -3,6 +3,9 @@
 A module's `engine` fixture is parametrized over `ENGINES`; `engine_args` gives the CLI arguments that
 point a command at the module's lake on that engine. On Trino the lake is set up once per module, in
 its own schema, by the plan `loglake trino setup` runs, and the command runs with `--engine trino`.
+A module's long case table runs on Trino as one statement through `loglake sql` (`run_batch`: each
+case's own SQL, the very text the command would send, tagged with its index), since every round trip
+to the node costs about a second on a loaded machine; the DuckDB cases run the command itself.
 The Trino cases carry the `trino` marker and the node's xdist group themselves: the node is asked for
 only when such a case runs (the conftest's automatic marking sees only fixtures named statically).
 """
