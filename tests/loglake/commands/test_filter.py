@@ -1,4 +1,4 @@
-"""`loglake filter` on DuckDB: every documented case, through the CLI, agrees with the hand-worked matches.
+"""`loglake filter` on DuckDB and on Trino: every documented case, through the CLI, agrees with the hand-worked matches.
 
 The same cases drive the reference evaluator (tests/loglake/cwlogs_query/test_filter_eval.py), so
 the SQL translation and the evaluator agree on every one of them.
@@ -13,8 +13,11 @@ from typing import Any
 import pytest
 
 from loglake.cli import main
+from loglake.commands.filter import filter_sql
+from loglake.cwlogs_query.scope import Scope
 from tests.loglake.cwlogs_query.doc_lake import ingest, payload
-from tests.loglake.cwlogs_query.filter_doc_cases import SECTIONS, DocSection
+from tests.loglake.cwlogs_query.engines import ENGINES, engine_args, run_batch
+from tests.loglake.cwlogs_query.filter_doc_cases import SECTIONS
 from tests.support import ALL_LAMBDA_PAYLOADS, load_payload
 
 CASES = [(section, pattern, expected) for section in SECTIONS for pattern, expected in section.cases]
@@ -27,42 +30,68 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return lake
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture(scope="module")
+def on(request: pytest.FixtureRequest, engine: str, lake: Path) -> list[str]:
+    """The arguments that run a command over the doc lake on the engine."""
+    return engine_args(request, engine, lake, "cwl_filter_doc")
+
+
+@pytest.fixture(scope="module")
+def trino_batch(engine: str, on: list[str]) -> list[list[dict[str, Any]]]:
+    """On Trino, every case's matches from one batched query (the SQL `loglake filter` runs for each case)."""
+    if engine != "trino":
+        return []
+    queries = [filter_sql(pattern, Scope((section.log_group,))) for section, pattern, _ in CASES]
+    return run_batch(on, queries, ["timestamp", "message"], ["timestamp"])
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
 
-@pytest.mark.parametrize(("section", "pattern", "expected"), CASES, ids=[f"{s.log_group}:{p}" for s, p, _ in CASES])
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[f"{s.log_group}:{p}" for s, p, _ in CASES])
 def test_filter_returns_the_documented_matches(
-    lake: Path, capsys: pytest.CaptureFixture[str], section: DocSection, pattern: str, expected: frozenset[str]
+    engine: str, on: list[str], trino_batch: list[list[dict[str, Any]]], capsys: pytest.CaptureFixture[str], case: int
 ) -> None:
+    section, pattern, expected = CASES[case]
     # Given a lake holding the documentation's example events, one log group per example
-    # When the pattern runs through the CLI on DuckDB
-    code, out, err = run(
-        capsys, "filter", "--lake", str(lake), "--log-group", section.log_group, "--format", "json", pattern
-    )
+    # When the pattern runs through the CLI: `loglake filter` on DuckDB, its SQL batched with the others on Trino
+    if engine == "trino":
+        rows = trino_batch[case]
+    else:
+        code, out, err = run(capsys, "filter", *on, "--log-group", section.log_group, "--format", "json", pattern)
+        assert code == 0, err
+        rows = json.loads(out)
     # Then the events returned are exactly the ones worked out by hand
-    assert code == 0, err
     by_message = {message: label for label, message in section.events.items()}
-    assert {by_message[row["message"]] for row in json.loads(out)} == expected
+    assert {by_message[row["message"]] for row in rows} == expected
 
 
 def test_count_prints_the_number_of_matches_like_the_seeds_console_test(
-    lake: Path, capsys: pytest.CaptureFixture[str]
+    on: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Given the seed's nine sample events ("3 matches out of 9 events" in the console)
     # When START is counted over that log group, and over every group
-    code, out, _ = run(capsys, "filter", "--lake", str(lake), "--log-group", "/aws/lambda/seed", "--count", "START")
+    code, out, _ = run(capsys, "filter", *on, "--log-group", "/aws/lambda/seed", "--count", "START")
     # Then the count is the console's
     assert code == 0 and out.strip() == "3"
     everywhere = sum(sum("START" in m for m in s.events.values()) for s in SECTIONS)
-    code, out, _ = run(capsys, "filter", "--lake", str(lake), "--count", "START")
+    code, out, _ = run(capsys, "filter", *on, "--count", "START")
     assert code == 0 and int(out) == everywhere
 
 
-def test_events_come_oldest_first_with_their_group_and_stream(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "filter", "--lake", str(lake), "--format", "json", "--log-group", "/doc/or", "message")
+def test_events_come_oldest_first_with_their_group_and_stream(
+    on: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "filter", *on, "--format", "json", "--log-group", "/doc/or", "message")
     rows = json.loads(out)
     assert code == 0
     assert [r["message"] for r in rows] == ["ERROR WARN message", "ERROR message", "WARN message"]
@@ -70,9 +99,9 @@ def test_events_come_oldest_first_with_their_group_and_stream(lake: Path, capsys
     assert rows[0]["timestamp"] < rows[1]["timestamp"] < rows[2]["timestamp"]
 
 
-def test_since_and_until_bound_the_events(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_since_and_until_bound_the_events(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # The /doc/or events are at 05:09:26, :27 and :28 UTC on 2026-11-27
-    argv = ["filter", "--lake", str(lake), "--log-group", "/doc/or", "--format", "json", "message"]
+    argv = ["filter", *on, "--log-group", "/doc/or", "--format", "json", "message"]
     code, out, _ = run(capsys, *argv, "--since", "2026-11-27T05:09:27", "--until", "2026-11-27T05:09:28")
     assert code == 0
     assert [r["message"] for r in json.loads(out)] == ["ERROR message"]
@@ -117,17 +146,39 @@ def lambda_lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return lake
 
 
-@pytest.mark.parametrize(("pattern", "condition"), LAMBDA_JSON_PATTERNS, ids=[p for p, _ in LAMBDA_JSON_PATTERNS])
+@pytest.fixture(scope="module")
+def on_lambda(request: pytest.FixtureRequest, engine: str, lambda_lake: Path) -> list[str]:
+    return engine_args(request, engine, lambda_lake, "cwl_filter_lambda")
+
+
+@pytest.fixture(scope="module")
+def lambda_trino_batch(engine: str, on_lambda: list[str]) -> list[list[dict[str, Any]]]:
+    if engine != "trino":
+        return []
+    queries = [filter_sql(pattern, Scope()) for pattern, _ in LAMBDA_JSON_PATTERNS]
+    return run_batch(on_lambda, queries, ["timestamp", "message"], ["timestamp", "message"])
+
+
+@pytest.mark.parametrize("case", range(len(LAMBDA_JSON_PATTERNS)), ids=[p for p, _ in LAMBDA_JSON_PATTERNS])
 def test_json_patterns_on_lambda_json_logs(
-    lambda_lake: Path, capsys: pytest.CaptureFixture[str], pattern: str, condition: Any
+    engine: str,
+    on_lambda: list[str],
+    lambda_trino_batch: list[list[dict[str, Any]]],
+    capsys: pytest.CaptureFixture[str],
+    case: int,
 ) -> None:
+    pattern, condition = LAMBDA_JSON_PATTERNS[case]
     # Given the lake of the repository's Lambda payloads (text and JSON log formats)
     messages = [e["message"] for name in ALL_LAMBDA_PAYLOADS for e in load_payload(name)["logEvents"]]
     decoded = [json.loads(m) for m in messages if m.startswith("{")]
     expected = sorted(json.dumps(d) for d in decoded if condition(d))
-    # When the JSON pattern runs through the CLI
-    code, out, err = run(capsys, "filter", "--lake", str(lambda_lake), "--format", "json", pattern)
+    # When the JSON pattern runs through the CLI (on Trino: batched with the others)
+    if engine == "trino":
+        rows = lambda_trino_batch[case]
+    else:
+        code, out, err = run(capsys, "filter", *on_lambda, "--format", "json", pattern)
+        assert code == 0, err
+        rows = json.loads(out)
     # Then exactly the JSON events the plain-Python condition selects come back (text lines never match)
-    assert code == 0, err
-    assert sorted(json.dumps(json.loads(row["message"])) for row in json.loads(out)) == expected
+    assert sorted(json.dumps(json.loads(row["message"])) for row in rows) == expected
     assert expected, "the pattern selects something"

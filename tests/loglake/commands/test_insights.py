@@ -1,4 +1,4 @@
-"""`loglake insights` on DuckDB, through the CLI: documented examples and the Lambda sample queries.
+"""`loglake insights` on DuckDB and on Trino, through the CLI: documented examples and the Lambda sample queries.
 
 Sources: AWS CloudWatch Logs User Guide, "CloudWatch Logs Insights Query Syntax" and "Sample
 Queries" (archived as awsdocs/amazon-cloudwatch-logs-user-guide, doc_source/CWL_QuerySyntax.md and
@@ -16,7 +16,10 @@ from typing import Any
 import pytest
 
 from loglake.cli import main
+from loglake.cwlogs_query.insights_sql import to_sql
+from loglake.cwlogs_query.scope import Scope
 from tests.loglake.cwlogs_query.doc_lake import ingest, payload_at
+from tests.loglake.cwlogs_query.engines import ENGINES, engine_args, run_batch
 from tests.support import ALL_LAMBDA_PAYLOADS, load_payload
 
 T0 = 1795755600000  # 2026-11-27T05:00:00Z
@@ -84,9 +87,21 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return lake
 
 
-def insights(lake: Path, capsys: pytest.CaptureFixture[str], query: str, *groups: str) -> list[dict[str, Any]]:
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture(scope="module")
+def on(request: pytest.FixtureRequest, engine: str, lake: Path) -> list[str]:
+    """The arguments that run a command over the lake on the engine."""
+    return engine_args(request, engine, lake, "cwl_insights")
+
+
+def insights(on: list[str], capsys: pytest.CaptureFixture[str], query: str, *groups: str) -> list[dict[str, Any]]:
     scope = [arg for group in groups for arg in ("--log-group", group)]
-    code = main(["insights", "--lake", str(lake), "--format", "json", *scope, query])
+    code = main(["insights", *on, "--format", "json", *scope, query])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     rows: list[dict[str, Any]] = json.loads(captured.out)
@@ -112,36 +127,46 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize(("condition", "ids"), FILTERS, ids=[f[0] for f in FILTERS])
+@pytest.fixture(scope="module")
+def trino_batch(engine: str, on: list[str]) -> list[list[dict[str, Any]]]:
+    """On Trino, every filter's rows from one batched query (the SQL `loglake insights` runs for each)."""
+    if engine != "trino":
+        return []
+    queries = [to_sql(f"fields id | {condition}", Scope(("/doc/insights",))) for condition, _ in FILTERS]
+    return run_batch(on, queries, ["id"], ["id"])
+
+
+@pytest.mark.parametrize("case", range(len(FILTERS)), ids=[f[0] for f in FILTERS])
 def test_documented_filters_select_the_events_worked_out_by_hand(
-    lake: Path, capsys: pytest.CaptureFixture[str], condition: str, ids: set[str]
+    engine: str, on: list[str], trino_batch: list[list[dict[str, Any]]], capsys: pytest.CaptureFixture[str], case: int
 ) -> None:
-    rows = insights(lake, capsys, f"fields id | {condition}", "/doc/insights")
+    condition, ids = FILTERS[case]
+    rows = trino_batch[case] if engine == "trino" else insights(on, capsys, f"fields id | {condition}", "/doc/insights")
     assert {r["id"] for r in rows} == ids
 
 
-def test_default_columns_order_and_limit(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_default_columns_order_and_limit(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # Without fields: @timestamp and @message; without sort: the most recent first
-    rows = insights(lake, capsys, 'filter f2 = "a"', "/doc/insights")
+    rows = insights(on, capsys, 'filter f2 = "a"', "/doc/insights")
     assert list(rows[0]) == ["@timestamp", "@message"]
     assert [json.loads(r["@message"])["id"] for r in rows] == ["e5", "e3", "e1"]
     main(["insights", "--print-sql", 'filter f2 = "a"'])
     assert capsys.readouterr().out.rstrip().endswith("LIMIT 10000")
 
 
-def test_sort_limit_display_and_dedup(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    rows = insights(lake, capsys, "fields id, f2, f3 | sort f3 desc | limit 2 | display id", "/doc/insights")
+def test_sort_limit_display_and_dedup(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    rows = insights(on, capsys, "fields id, f2, f3 | sort f3 desc | limit 2 | display id", "/doc/insights")
     assert rows == [{"id": "e1"}, {"id": "e3"}]  # f3 30 and 26, compared as numbers
-    rows = insights(lake, capsys, "sort @timestamp asc | limit 2 | fields id", "/doc/insights")
+    rows = insights(on, capsys, "sort @timestamp asc | limit 2 | fields id", "/doc/insights")
     assert [r["id"] for r in rows] == ["e1", "e2"]
     # dedup keeps the first event of each f2 in the current order (most recent first)
-    rows = insights(lake, capsys, "fields id, f2 | dedup f2 | sort id", "/doc/insights")
+    rows = insights(on, capsys, "fields id, f2 | dedup f2 | sort id", "/doc/insights")
     assert [(r["id"], r["f2"]) for r in rows] == [("e2", "b"), ("e4", "c"), ("e5", "a")]
 
 
-def test_stats_by_field_with_alias_and_sort(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_by_field_with_alias_and_sort(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # "stats avg(f1) as myAvgF1 | sort myAvgF1 desc", on f3: a = (30 + 26 + 1) / 3, b = 10, c = 5
-    rows = insights(lake, capsys, "stats avg(f3) as myAvgF3, count(*) by f2 | sort myAvgF3 desc", "/doc/insights")
+    rows = insights(on, capsys, "stats avg(f3) as myAvgF3, count(*) by f2 | sort myAvgF3 desc", "/doc/insights")
     assert rows == [
         {"f2": "a", "myAvgF3": 19.0, "count(*)": 3},
         {"f2": "b", "myAvgF3": 10.0, "count(*)": 1},
@@ -149,9 +174,9 @@ def test_stats_by_field_with_alias_and_sort(lake: Path, capsys: pytest.CaptureFi
     ]
 
 
-def test_stats_by_bin_names_its_columns_as_insights_does(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_by_bin_names_its_columns_as_insights_does(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # e1, e2 in 05:00-05:05; e3, e4 in 05:05-05:10; e5 at 05:12
-    rows = insights(lake, capsys, "stats count(*), sum(f3), pct(f3, 100) by bin(5m)", "/doc/insights")
+    rows = insights(on, capsys, "stats count(*), sum(f3), pct(f3, 100) by bin(5m)", "/doc/insights")
     assert rows == [
         {"bin(5m)": "2026-11-27 05:00:00.000", "count(*)": 2, "sum(f3)": 40.0, "pct(f3, 100)": 30.0},
         {"bin(5m)": "2026-11-27 05:05:00.000", "count(*)": 2, "sum(f3)": 31.0, "pct(f3, 100)": 26.0},
@@ -159,9 +184,9 @@ def test_stats_by_bin_names_its_columns_as_insights_does(lake: Path, capsys: pyt
     ]
 
 
-def test_earliest_latest_distinct_and_stddev(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_earliest_latest_distinct_and_stddev(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     rows = insights(
-        lake,
+        on,
         capsys,
         "stats earliest(id), latest(id), count_distinct(f2), min(f3), max(f3), stddev(f3), count(f1), sortsFirst(id)",
         "/doc/insights",
@@ -175,7 +200,7 @@ def test_earliest_latest_distinct_and_stddev(lake: Path, capsys: pytest.CaptureF
     assert (rows[0]["count(f1)"], rows[0]["sortsFirst(id)"]) == (5, "e1")
 
 
-def test_string_number_and_time_functions(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_string_number_and_time_functions(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     query = (
         'filter id = "e1" | fields substr("xyZfooxyZ", 3, 3) as s, replace("foo", "o", "0") as r, '
         'toupper(f2) as u, tolower("AbC") as l, concat(Type, "-", statusCode) as opStatus, trim("  x ") as t, '
@@ -185,7 +210,7 @@ def test_string_number_and_time_functions(lake: Path, capsys: pytest.CaptureFixt
         '@log as lg, ltrim("  x ") as lt, rtrim("  x ") as rt, isblank("  ") as bl, sqrt(16) as sq, log(1) as ln, '
         "dateceil(@timestamp, 1h) as hc"
     )
-    rows = insights(lake, capsys, query, "/doc/insights")
+    rows = insights(on, capsys, query, "/doc/insights")
     # Expected values from the function table of "Supported Operations and Functions"
     assert rows == [
         {
@@ -220,23 +245,23 @@ def test_string_number_and_time_functions(lake: Path, capsys: pytest.CaptureFixt
     ]
 
 
-def test_parse_glob_and_regex_as_documented(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_parse_glob_and_regex_as_documented(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     expected = [{"level": "ERROR", "config": "{foo=2, bar=data}", "exception": "DataIntegrityException"}]
     glob = 'parse @message "[*] * The error was: *" as level, config, exception | display level, config, exception'
-    assert insights(lake, capsys, glob, "/doc/parse") == expected
+    assert insights(on, capsys, glob, "/doc/parse") == expected
     regex = (
         r"parse @message /\[(?<level>\S+)\]\s+(?<config>\{.*\})\s+The error was: (?<exception>\S+)/"
         " | display level, config, exception"
     )
-    assert insights(lake, capsys, regex, "/doc/parse") == expected
+    assert insights(on, capsys, regex, "/doc/parse") == expected
     # an event the pattern does not fit gets no value
-    assert insights(lake, capsys, 'parse @message "[*] *" as a, b | display a', "/doc/insights") == [{"a": None}] * 5
+    assert insights(on, capsys, 'parse @message "[*] *" as a, b | display a', "/doc/insights") == [{"a": None}] * 5
 
 
-def test_lambda_latency_report_by_five_minute_bins(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lambda_latency_report_by_five_minute_bins(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # "Create a latency report" (Sample Queries, Lambda); REPORT durations 120.5, 80 | 200, 40
     query = 'filter @type = "REPORT" | stats avg(@duration), max(@duration), min(@duration) by bin(5m)'
-    rows = insights(lake, capsys, query, "/aws/lambda/latency")
+    rows = insights(on, capsys, query, "/aws/lambda/latency")
     assert rows == [
         {
             "bin(5m)": "2026-11-27 05:00:00.000",
@@ -268,7 +293,7 @@ def _reports() -> list[tuple[int, int]]:
     return found
 
 
-def test_lambda_overprovisioned_memory_sample(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_lambda_overprovisioned_memory_sample(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # "Determine the amount of overprovisioned memory" (the console's current text divides by 1000)
     query = """filter @type = "REPORT"
     | stats max(@memorySize / 1000 / 1000) as provisonedMemoryMB,
@@ -278,7 +303,7 @@ def test_lambda_overprovisioned_memory_sample(lake: Path, capsys: pytest.Capture
         provisonedMemoryMB - maxMemoryUsedMB as overProvisionedMB"""
     reports = _reports()
     used = [u for _, u in reports]
-    rows = insights(lake, capsys, query, *FIXTURE_GROUPS)
+    rows = insights(on, capsys, query, *FIXTURE_GROUPS)
     assert rows == [
         {
             "provisonedMemoryMB": max(m for m, _ in reports),
@@ -290,13 +315,13 @@ def test_lambda_overprovisioned_memory_sample(lake: Path, capsys: pytest.Capture
     ]
 
 
-def test_the_seeds_query(lake: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_seeds_query(on: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     # The seed's Insights query, over every Lambda log group of the lake
     query = 'fields @timestamp, @message | sort @timestamp desc | filter @message like "[INFO]" | limit 20'
     events = [e for name in ALL_LAMBDA_PAYLOADS for e in load_payload(name)["logEvents"]]
     events += [{"timestamp": t, "message": m} for t, m in LATENCY]
     expected = [e["message"] for e in sorted(events, key=lambda e: -e["timestamp"]) if "[INFO]" in e["message"]][:20]
-    rows = insights(lake, capsys, query, *FIXTURE_GROUPS, "/aws/lambda/latency")
+    rows = insights(on, capsys, query, *FIXTURE_GROUPS, "/aws/lambda/latency")
     assert [r["@message"] for r in rows] == expected
     assert list(rows[0]) == ["@timestamp", "@message"]
 
