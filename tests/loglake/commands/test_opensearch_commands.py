@@ -115,4 +115,4 @@ def test_reindex_takes_only_the_requested_time_range(
 
 def test_reindex_recreate_needs_whole_days(tmp_path: Path, opensearch_url: str, index_prefix: str) -> None:
     base = ["reindex", "--lake", str(tmp_path), "--url", opensearch_url, "--index-prefix", index_prefix]
-    assert main([*base, "--since", "2026-11-27T06:00", "--until", "2026-11-28", "--recreate"]) == 1
+    assert main([*base, "--since", "2026-11-27T06:00", "--until", "2026-11-28", "--recreate"]) == 2  # a usage error
