@@ -15,12 +15,9 @@ from functions.sinks.opensearch import BulkConfig, BulkSender, OpenSearchIndexer
 from functions.sinks.s3_parquet import S3Store
 from loglake.cli import main
 from loglake.local_ingest import ingest_events, local_ingestor
-from loglake.opensearch_setup import apply_template
 from loglake.synth import Dataset
-from schemas.events import EVENTS
-from schemas.opensearch import index_template
 from tests.aws_fakes import REGION
-from tests.opensearch_support import all_sources, count, lake_table
+from tests.opensearch_support import all_sources, count, index_without_column, lake_table, replay_once_fixed
 
 BUCKET = "prod-lake"
 
@@ -42,11 +39,7 @@ def test_replay_failed_resends_the_failures_kept_on_s3(
 ) -> None:
     os_client = OpenSearch(hosts=[opensearch_url], max_retries=0, timeout=60)
     # Given a daily index made by an older template, without the `error_type` column
-    mapping = index_template(EVENTS, index_prefix)["template"]["mappings"]
-    del mapping["properties"]["error_type"]
-    os_client.indices.delete_index_template(name=index_prefix)
-    os_client.indices.create(index=f"{index_prefix}-2026.11.27", body={"mappings": mapping})
-    apply_template(os_client, index_prefix)
+    index_without_column(os_client, index_prefix, "error_type")
     # And the documents it rejects kept as the Lambda keeps them: under failed/ of the S3 lake
     lake = tmp_path / "lake"
     sender = BulkSender(os_client, BulkConfig())
@@ -61,8 +54,7 @@ def test_replay_failed_resends_the_failures_kept_on_s3(
     assert main(replay) == 1
     assert keys(s3, "lake/failed/opensearch/") == failed
     # When the template is fixed (setup adds the column) and replay runs again
-    assert main(["opensearch", "setup", "--url", opensearch_url, "--index-prefix", index_prefix]) == 0
-    assert main(replay) == 0
+    assert replay_once_fixed(replay, opensearch_url, index_prefix) == 0
     # Then failed/ on S3 is empty and the index holds exactly the lake
     assert keys(s3, "lake/failed/") == []
     table = lake_table(lake)
