@@ -28,13 +28,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser(argv).parse_args(argv)
-    try:
-        code: int = args.run(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    return code
+    from loglake.commands.errors import run_command  # after parsing: `--help` imports no command module
+
+    return run_command(args)  # exit codes and error messages: loglake/commands/errors.py
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ import pyarrow as pa
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from functions.parser.decode import DecodeError, LogBatch
-from functions.parser.ingest import BatchResult, BatchSink, Indexer, Ingestor, Summary
+from functions.parser.ingest import BatchResult, BatchSink, Ingestor, Summary
 from functions.parser.wiring import handle
+from functions.sinks.outcome import Indexer
 from functions.sinks.s3_parquet import LocalStore
 
 # rows a coalesced object may gather before it is written (about 100 MB of Arrow at most)

@@ -18,7 +18,7 @@ from functions.parser.settings import AUTH_MODES, OpenSearchSettings
 from functions.parser.wiring import build_indexer
 from functions.sinks.opensearch import OpenSearchIndexer
 from functions.sinks.opensearch_auth import build_client
-from functions.sinks.s3_parquet import LocalStore
+from functions.sinks.s3_parquet import LocalStore, ObjectStore
 from loglake.opensearch_setup import setup
 from schemas.events import LEVELS, RECORD_TYPES, SOURCES
 from schemas.opensearch import DEFAULT_INDEX_PREFIX, DEFAULT_RETENTION_DAYS
@@ -111,7 +111,12 @@ def client_from_args(args: argparse.Namespace) -> OpenSearch:
 
 def local_indexer(args: argparse.Namespace, lake: Path) -> OpenSearchIndexer:
     """The Lambda's indexer, with its failures kept under the lake folder."""
-    return build_indexer(settings_from_args(args), LocalStore(lake), "", args.aws_region)
+    return lake_indexer(args, LocalStore(lake), "")
+
+
+def lake_indexer(args: argparse.Namespace, store: ObjectStore, prefix: str) -> OpenSearchIndexer:
+    """The Lambda's indexer, with its failures kept in the lake (`<prefix>failed/opensearch/` on `store`)."""
+    return build_indexer(settings_from_args(args), store, prefix, args.aws_region)
 
 
 def indexer_for_lake(args: argparse.Namespace, lake: Path, err: TextIO = sys.stderr) -> OpenSearchIndexer | None:

@@ -75,6 +75,26 @@ def make_indexer(client: OpenSearch, lake: Path, prefix: str, **config: Any) -> 
     return OpenSearchIndexer(sender=sender, store=LocalStore(lake), lake_prefix="", index_prefix=prefix)
 
 
+def index_without_column(os_client: OpenSearch, prefix: str, column: str) -> None:
+    """The 2026-11-27 index made by an older template that lacks `column` (its documents are rejected)."""
+    from schemas.events import EVENTS
+    from schemas.opensearch import index_template
+
+    mapping = index_template(EVENTS, prefix)["template"]["mappings"]
+    del mapping["properties"][column]
+    os_client.indices.delete_index_template(name=prefix)
+    os_client.indices.create(index=f"{prefix}-2026.11.27", body={"mappings": mapping})
+    apply_template(os_client, prefix)
+
+
+def replay_once_fixed(replay: list[str], url: str, prefix: str) -> int:
+    """`opensearch setup` (it adds the missing column), then the replay; the replay's exit code."""
+    from loglake.cli import main
+
+    assert main(["opensearch", "setup", "--url", url, "--index-prefix", prefix]) == 0
+    return main(replay)
+
+
 def lake_table(lake: Path) -> pa.Table:
     return ds.dataset(lake / "events", format="parquet", partitioning="hive").to_table()
 

@@ -17,7 +17,7 @@ from functions.clock import now_ms
 from functions.parser.decode import LogBatch
 from functions.parser.normalize import BatchContext, NormalizedBatch, normalize
 from functions.parser.redact import Redactor
-from functions.sinks.opensearch_docs import IndexOutcome
+from functions.sinks.outcome import Indexer, IndexOutcome
 from functions.sinks.s3_parquet import ObjectStore, WrittenObject, write_batch
 
 
@@ -25,10 +25,6 @@ class BatchSink(Protocol):
     """Where the wiring's `handle` sends each decoded batch: an `Ingestor`, or the CLI's coalescer."""
 
     def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult: ...
-
-
-class Indexer(Protocol):
-    def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome: ...
 
 
 @dataclass(frozen=True, slots=True)

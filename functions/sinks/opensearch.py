@@ -30,19 +30,19 @@ from opensearchpy.exceptions import ConnectionError as TransportConnectionError
 from opensearchpy.exceptions import TransportError
 
 from functions.clock import now_ms
+from functions.sinks.bulk_retry import RETRY_STATUSES, Answered, RequestFailed, Verdict, backoff_s, classify
 from functions.sinks.keys import failed_key
 from functions.sinks.opensearch_docs import (
     BulkItem,
     Failure,
     IndexFilter,
-    IndexOutcome,
     bulk_body,
     bulk_items,
     chunks,
 )
+from functions.sinks.outcome import IndexOutcome
 from functions.sinks.s3_parquet import ObjectStore
 
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
 SPLIT_STATUSES = frozenset({400, 413})  # refused as a whole for what some document(s) hold
 FILTER_PATH = "errors,items.*.status,items.*.error"
 SINK = "opensearch"
@@ -114,28 +114,28 @@ class BulkSender:
 
     def _send_chunk(self, chunk: list[BulkItem], deadline: float, report: SendReport) -> None:
         """Raises _GiveUp when the whole request can't get through before the deadline."""
-        todo, attempt = chunk, 0
+        todo, attempts, config = chunk, 0, self.config
         while True:
+            result: Answered | RequestFailed
             try:
                 todo = self._one_request(todo, deadline, report)
-                if not todo:
-                    return
-                reason, transport = "429 too many requests (rejected documents)", False
+                result = Answered(rejected=len(todo))
             except (TransportConnectionError, TransportError) as error:
                 status = error.status_code if isinstance(error.status_code, int) else None
-                if not isinstance(error, TransportConnectionError) and status not in RETRY_STATUSES:
-                    raise _GiveUp(status, f"bulk request refused: {status} {error.error}") from error
-                reason, transport = f"{type(error).__name__}: {status or error.error}", True
-            attempt += 1
-            delay = self._jitter() * min(self.config.max_delay_s, self.config.base_delay_s * 2**attempt)
-            if self._clock() + delay >= deadline:
-                if transport:
-                    raise _GiveUp(None, f"gave up after {attempt} attempt(s): {reason}")
-                gave_up = f"gave up after {attempt} attempt(s): {reason}"
-                report.failures.extend(Failure(item, 429, gave_up) for item in todo)
+                connection = isinstance(error, TransportConnectionError)
+                result = RequestFailed(type(error).__name__, status, f"{error.error}", connection)
+            attempts += 1
+            delay = backoff_s(attempts, self._jitter(), config.base_delay_s, config.max_delay_s)
+            decision = classify(result, attempts, delay, self._clock(), deadline)
+            if decision.verdict is Verdict.DONE:
+                return
+            if decision.verdict is Verdict.GIVE_UP:
+                if decision.whole:
+                    raise _GiveUp(decision.status, decision.reason)
+                report.failures.extend(Failure(item, decision.status, decision.reason) for item in todo)
                 return
             report.retries += 1
-            self._sleep(delay)
+            self._sleep(decision.delay_s)
 
     def _one_request(self, todo: list[BulkItem], deadline: float, report: SendReport) -> list[BulkItem]:
         """One bulk request; returns the items to retry (rejected with a retryable status)."""

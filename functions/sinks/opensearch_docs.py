@@ -170,16 +170,3 @@ def parse_failure_line(line: bytes | str) -> Failure:
     event_id = document.get("event_id") if isinstance(document, dict) else None
     doc_id = document_id(event_id) if isinstance(event_id, str) else record["id"]
     return Failure(bulk_item(record["index"], doc_id, document), record["status"], record["reason"])
-
-
-@dataclass(frozen=True, slots=True)
-class IndexOutcome:
-    """What one batch did in OpenSearch. `indexed + failed == selected`; `skipped` rows were filtered out."""
-
-    selected: int = 0
-    skipped: int = 0
-    indexed: int = 0
-    failed: int = 0
-    retries: int = 0
-    failed_key: str | None = None
-    error: str | None = None  # the failures could not be recorded either (they are still in the lake)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import sys
 
-from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
+from loglake.commands.engines import add_engine_arguments, open_engine
+from loglake.commands.errors import UsageError
 from loglake.output import FORMATS, render
 from loglake.questions import load_questions
 
@@ -29,13 +29,8 @@ def run(args: argparse.Namespace) -> int:
     if question is None:
         close = difflib.get_close_matches(args.name, list(questions), n=3)
         hint = f"; did you mean {' or '.join(close)}?" if close else "; `loglake ask` lists them"
-        print(f"loglake ask: no question {args.name!r}{hint}", file=sys.stderr)
-        return 2
-    try:
-        result = open_engine(args).query(question.sql)
-    except engine_errors() as exc:
-        print(f"loglake ask: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"no question {args.name!r}{hint}")
+    result = open_engine(args).query(question.sql)
     if args.format == "table":
         print(f"## {question.name}: {question.purpose}")
     print(render(result, args.format))

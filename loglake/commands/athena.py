@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from loglake.athena_setup import SetupError, run_setup, statements
-from loglake.commands.engines import add_athena_arguments, athena_from, engine_errors
+from loglake.athena_setup import run_setup, statements
+from loglake.commands.engines import add_athena_arguments, athena_from
 from loglake.questions import load_questions
-from loglake.views import ViewError, ordered_views
+from loglake.views import ordered_views
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -25,12 +24,8 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run_setup_command(args: argparse.Namespace) -> int:
-    try:
-        planned = statements(args.database, args.location, ordered_views(), recreate_table=args.recreate_table)
-        summary = run_setup(athena_from(args), planned, load_questions())
-    except engine_errors(SetupError, ViewError) as exc:
-        print(f"loglake athena setup: {exc}", file=sys.stderr)
-        return 2
+    planned = statements(args.database, args.location, ordered_views(), recreate_table=args.recreate_table)
+    summary = run_setup(athena_from(args), planned, load_questions())
     changed = sum(outcome != "unchanged" for outcome in summary.named_queries.values())
     views = sum(label.startswith("view ") for label in summary.statements)
     print(

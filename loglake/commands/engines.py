@@ -11,17 +11,10 @@ from pathlib import Path
 from typing import Protocol
 
 from loglake import athena, trino  # each imports its client library (boto3, trino) only to connect
-from loglake.engine import LocalEngine, QueryError, Result
+from loglake.commands.errors import UsageError
+from loglake.engine import LocalEngine, Result
 
 ENGINES = ("local", "athena", "trino")
-
-
-def engine_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
-    """What a failed query raises on any engine; read only when something was raised (`except
-    engine_errors():`), so a local query never imports boto3 or the Trino client."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    return (*also, QueryError, athena.AthenaError, BotoCoreError, ClientError, trino.TrinoError)
 
 
 class QueryEngine(Protocol):
@@ -75,17 +68,17 @@ def engine_source(args: argparse.Namespace) -> str:
 
 
 def open_engine(args: argparse.Namespace) -> QueryEngine:
-    """The engine the arguments ask for; a missing argument raises `QueryError` naming it."""
+    """The engine the arguments ask for; a missing argument raises `UsageError` naming it."""
     if args.engine == "trino":
         if not args.server:
-            raise QueryError("--engine trino needs --server http://host:port")
+            raise UsageError("--engine trino needs --server http://host:port")
         return trino_from(args)
     if args.engine == "athena":
         if not args.database:
-            raise QueryError("--engine athena needs --database")
+            raise UsageError("--engine athena needs --database")
         return athena_from(args)
     if args.lake is None:
-        raise QueryError("--engine local needs --lake DIR")
+        raise UsageError("--engine local needs --lake DIR")
     return LocalEngine(args.lake, allow_writes=_allow_writes(args))
 
 

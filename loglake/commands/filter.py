@@ -7,11 +7,9 @@ with CloudWatch's semantics (loglake/cwlogs_query/filter_eval.py); the pattern r
 from __future__ import annotations
 
 import argparse
-import sys
 
-from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
+from loglake.commands.engines import add_engine_arguments, open_engine
 from loglake.commands.lake_scope import add_scope_arguments, scope_from
-from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.filter_parser import parse_filter_pattern
 from loglake.cwlogs_query.filter_sql import to_sql
 from loglake.cwlogs_query.scope import Scope
@@ -42,18 +40,10 @@ def filter_sql(pattern: str, scope: Scope, *, count: bool = False, limit: int | 
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        sql = filter_sql(args.pattern, scope_from(args), count=args.count, limit=args.limit)
-    except QuerySyntaxError as exc:
-        print(f"loglake filter: {exc}", file=sys.stderr)
-        return 2
+    sql = filter_sql(args.pattern, scope_from(args), count=args.count, limit=args.limit)
     if args.print_sql:
         print(sql)
         return 0
-    try:
-        result = open_engine(args).query(sql)
-    except engine_errors() as exc:
-        print(f"loglake filter: {exc}", file=sys.stderr)
-        return 2
+    result = open_engine(args).query(sql)
     print(result.rows[0][0] if args.count else render(result, args.format))
     return 0

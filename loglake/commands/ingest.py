@@ -11,7 +11,7 @@ import time
 from itertools import chain
 from pathlib import Path
 
-from loglake.local_ingest import InputError, Progress, ingest_events, local_ingestor, read_events
+from loglake.local_ingest import Progress, ingest_events, local_ingestor, read_events
 from loglake.opensearch_cli import add_index_options, index_summary, indexer_for_lake
 
 
@@ -26,11 +26,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     ingestor = local_ingestor(args.lake, args.region, indexer_for_lake(args, args.lake))
-    try:
-        summary = ingest_events(chain.from_iterable(read_events(f) for f in args.files), ingestor, Progress())
-    except (InputError, OSError) as exc:
-        print(f"loglake ingest: {exc}", file=sys.stderr)
-        return 2
+    summary = ingest_events(chain.from_iterable(read_events(f) for f in args.files), ingestor, Progress())
     elapsed = time.perf_counter() - started
     print(
         f"ingested {summary.events_in:,} events from {summary.payloads:,} payloads into {args.lake} "

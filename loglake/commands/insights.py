@@ -7,11 +7,9 @@ A CloudWatch Logs Insights query, translated into Athena (Trino) SQL over the la
 from __future__ import annotations
 
 import argparse
-import sys
 
-from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
+from loglake.commands.engines import add_engine_arguments, open_engine
 from loglake.commands.lake_scope import add_scope_arguments, scope_from
-from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.insights_sql import to_sql
 from loglake.output import FORMATS, render
 
@@ -26,18 +24,10 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        sql = to_sql(args.query, scope_from(args))
-    except QuerySyntaxError as exc:
-        print(f"loglake insights: {exc}", file=sys.stderr)
-        return 2
+    sql = to_sql(args.query, scope_from(args))
     if args.print_sql:
         print(sql)
         return 0
-    try:
-        result = open_engine(args).query(sql)
-    except engine_errors() as exc:
-        print(f"loglake insights: {exc}", file=sys.stderr)
-        return 2
+    result = open_engine(args).query(sql)
     print(render(result, args.format))
     return 0

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 
-from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
+from loglake.commands.engines import add_engine_arguments, open_engine
+from loglake.commands.errors import UsageError
 from loglake.commands.lake_scope import add_scope_arguments, scope_from
 from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.filter_ast import TextPattern
@@ -75,16 +75,11 @@ def metric_sql(pattern: str, scope: Scope, period: int, value: str | None, defau
 def run(args: argparse.Namespace) -> int:
     try:
         sql = metric_sql(args.pattern, scope_from(args), args.period, args.value, args.default_value)
-    except (QuerySyntaxError, ValueError) as exc:
-        print(f"loglake metric-filter: {exc}", file=sys.stderr)
-        return 2
+    except ValueError as exc:  # a --value or --default-value the pattern can't give
+        raise UsageError(str(exc)) from exc
     if args.print_sql:
         print(sql)
         return 0
-    try:
-        result = open_engine(args).query(sql)
-    except engine_errors() as exc:
-        print(f"loglake metric-filter: {exc}", file=sys.stderr)
-        return 2
+    result = open_engine(args).query(sql)
     print(render(result, args.format))
     return 0

@@ -15,7 +15,7 @@ import threading
 from opensearchpy.exceptions import OpenSearchException
 
 from loglake.opensearch_cli import add_connection_options, add_retention_option, client_from_args
-from loglake.opensearch_node import CACHE, LocalNode, NodeError, fetch
+from loglake.opensearch_node import CACHE, LocalNode, fetch
 from loglake.opensearch_setup import setup
 from schemas.dashboards import DEFAULT_NAMESPACE, dashboards_ndjson
 from schemas.opensearch import DEFAULT_INDEX_PREFIX
@@ -41,22 +41,14 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    try:
-        print(f"OpenSearch jars ready in {fetch()}")
-    except NodeError as error:
-        print(f"loglake opensearch fetch: {error}", file=sys.stderr)
-        return 1
+    print(f"OpenSearch jars ready in {fetch()}")
     return 0
 
 
 def run_node(args: argparse.Namespace) -> int:
     node = LocalNode(heap=args.heap, port=args.port)
     print("starting a local OpenSearch node (the first run fetches its jars with Maven)...", file=sys.stderr)
-    try:
-        url = node.start()
-    except NodeError as error:
-        print(f"loglake opensearch node: {error}", file=sys.stderr)
-        return 1
+    url = node.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

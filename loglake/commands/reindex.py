@@ -1,8 +1,11 @@
-"""`loglake reindex --lake DIR --url URL [--since T] [--until T] [--recreate]`: rebuild the index from Parquet.
+"""`loglake reindex --lake DIR|s3://bucket/prefix --url URL [--since T] [--until T] [--recreate]`: rebuild
+the index from Parquet.
 
-The lake is the system of record; the index is derived. Rows with `since <= event_time < until` are
-read with pyarrow.dataset (partition pruning on `dt`, then a filter on `event_time`) and indexed
-through the same sink as the Lambda, so `_id`s are the same and re-running only overwrites.
+The lake is the system of record; the index is derived. The lake is a folder or S3 (read through the
+same object store as the backfill and the compactor). Rows with `since <= event_time < until` of the
+objects `events` shows (the compactor's visibility rule: `functions/compactor/visibility.py`) are read
+(partition pruning on `dt`, then a filter on `event_time`) and indexed through the same sink as the
+Lambda, so `_id`s are the same and re-running only overwrites.
 `--recreate` first deletes the daily indices of the range (which must then be whole UTC days), so
 nothing that is no longer in the lake survives. Documents OpenSearch rejects go to failed/ as usual.
 """
@@ -10,29 +13,33 @@ nothing that is no longer in the lake survives. Documents OpenSearch rejects go 
 from __future__ import annotations
 
 import argparse
+import io
 import sys
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import OpenSearchException
 
+from functions.backfill.runner import Lake
+from functions.compactor.records import decode_commit
+from functions.compactor.store import LakeStore
+from functions.compactor.visibility import Change, ObjectInfo, live_objects
 from functions.parser.ingest import Summary
 from functions.sinks.keys import index_name
 from functions.sinks.opensearch import OpenSearchIndexer
 from functions.sinks.s3_parquet import TABLE
-from loglake.engine import live_paths
-from loglake.opensearch_cli import add_connection_options, add_filter_options, client_from_args, local_indexer
+from loglake.commands.errors import UsageError
+from loglake.opensearch_cli import add_connection_options, add_filter_options, client_from_args, lake_indexer
 from loglake.opensearch_setup import apply_template
 from schemas.arrow import arrow_schema
 from schemas.events import EVENTS
+from schemas.lake import EVENT_COMMITS
 
 ROWS_PER_BATCH = 20_000
-_PARTITION_FIELDS: list[tuple[str, pa.DataType]] = [("dt", pa.string()), ("hour", pa.int32())]
-_PARTITIONS = ds.HivePartitioning(pa.schema(_PARTITION_FIELDS))
 
 
 def _instant(text: str) -> datetime:
@@ -41,7 +48,7 @@ def _instant(text: str) -> datetime:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lake", type=Path, required=True, help="the lake folder")
+    parser.add_argument("--lake", required=True, help="the lake: a folder or s3://bucket/prefix (default prefix lake/)")
     parser.add_argument("--since", type=_instant, default=None, help="ISO date or time, UTC unless given (inclusive)")
     parser.add_argument("--until", type=_instant, default=None, help="ISO date or time (exclusive; default: now)")
     parser.add_argument("--recreate", action="store_true", help="delete the range's daily indices first")
@@ -50,41 +57,80 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
-def lake_tables(lake: Path, since: datetime | None, until: datetime | None) -> Iterator[pa.Table]:
+def _by_partition(objects: list[ObjectInfo], root: str) -> dict[tuple[str, int], list[ObjectInfo]]:
+    """Objects `root`dt=…/hour=…/name grouped by (dt, hour); anything else under `root` is ignored."""
+    found: dict[tuple[str, int], list[ObjectInfo]] = defaultdict(list)
+    for obj in objects:
+        parts = obj.key[len(root) :].split("/")
+        if len(parts) != 3 or not parts[2].endswith(".parquet") or parts[2].startswith("."):
+            continue
+        if parts[0].startswith("dt=") and parts[1].removeprefix("hour=").isdigit():
+            found[(parts[0].removeprefix("dt="), int(parts[1].removeprefix("hour=")))].append(obj)
+    return found
+
+
+def live_keys(store: LakeStore, prefix: str, since: datetime | None, until: datetime | None) -> list[str]:
+    """The data objects `events` shows in the days of the range. Commits are read before the objects are
+    listed (an output a commit adds was written before it), as the engine does."""
+    first = None if since is None else since.strftime("%Y-%m-%d")
+    last = None if until is None else until.strftime("%Y-%m-%d")
+
+    def in_range(dt: str) -> bool:
+        return (first is None or dt >= first) and (last is None or dt <= last)
+
+    commits_root, objects_root = f"{prefix}{EVENT_COMMITS.folder}/", f"{prefix}{TABLE}/"
+    changes: dict[tuple[str, int], list[Change]] = defaultdict(list)
+    for part, records in _by_partition(store.list(commits_root), commits_root).items():
+        if in_range(part[0]):
+            for record in records:
+                changes[part].extend(decode_commit(store.get(record.key)))
+    keys: list[str] = []
+    for part, objects in sorted(_by_partition(store.list(objects_root), objects_root).items()):
+        if in_range(part[0]):
+            keys.extend(o.key for o in sorted(live_objects(objects, changes.get(part, [])), key=lambda o: o.key))
+    return keys
+
+
+def _schema_columns(table: pa.Table) -> pa.Table:
+    """The schema's columns in its order and types; a column an older object lacks is null."""
+    schema = arrow_schema(EVENTS)
+    columns = [
+        table[f.name].cast(f.type) if f.name in table.column_names else pa.nulls(table.num_rows, f.type) for f in schema
+    ]
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def lake_tables(lake: Lake, since: datetime | None, until: datetime | None) -> Iterator[pa.Table]:
     """The lake's rows in the time range, in tables of about ROWS_PER_BATCH rows (schema columns only)."""
-    root = lake / TABLE
-    files = [str(p) for p in live_paths(lake)]  # what `events` shows: not the objects compaction replaced
-    if not files:
-        return
-    dataset = ds.dataset(files, format="parquet", partitioning=_PARTITIONS, partition_base_dir=str(root))
-    condition = ds.field("event_time").is_valid()
-    assert isinstance(condition, ds.Expression)  # the stubs say bool
-    if since is not None:
-        condition &= ds.field("dt") >= since.strftime("%Y-%m-%d")
-        condition &= ds.field("event_time") >= pa.scalar(since.replace(tzinfo=None), pa.timestamp("ms"))
-    if until is not None:
-        condition &= ds.field("dt") <= until.strftime("%Y-%m-%d")
-        condition &= ds.field("event_time") < pa.scalar(until.replace(tzinfo=None), pa.timestamp("ms"))
-    pending: list[pa.RecordBatch] = []
+    pending: list[pa.Table] = []
     rows = 0
-    for batch in dataset.to_batches(columns=list(EVENTS.names), filter=condition):
-        pending.append(batch)
-        rows += batch.num_rows
+    for key in live_keys(lake.store, lake.prefix, since, until):
+        table = _schema_columns(pq.read_table(io.BytesIO(lake.store.get(key)), partitioning=None))
+        times, moment = table["event_time"], pa.timestamp("ms")
+        keep = pc.is_valid(times)
+        if since is not None:
+            keep = pc.and_(keep, pc.greater_equal(times, pa.scalar(since.replace(tzinfo=None), moment)))
+        if until is not None:
+            keep = pc.and_(keep, pc.less(times, pa.scalar(until.replace(tzinfo=None), moment)))
+        table = table.filter(keep)
+        if table.num_rows:
+            pending.append(table)
+            rows += table.num_rows
         if rows >= ROWS_PER_BATCH:
-            yield pa.Table.from_batches(pending, arrow_schema(EVENTS))
+            yield pa.concat_tables(pending).combine_chunks()
             pending, rows = [], 0
     if rows:
-        yield pa.Table.from_batches(pending, arrow_schema(EVENTS))
+        yield pa.concat_tables(pending).combine_chunks()
 
 
 def daily_indices(index_prefix: str, since: datetime, until: datetime) -> list[str]:
     if since.time() != time.min or until.time() != time.min:
-        raise ValueError("--recreate needs --since and --until on whole UTC days (e.g. 2026-11-27)")
+        raise UsageError("--recreate needs --since and --until on whole UTC days (e.g. 2026-11-27)")
     days = (until - since).days
     return [index_name(index_prefix, int((since + timedelta(days=n)).timestamp() * 1000)) for n in range(days)]
 
 
-def reindex(lake: Path, indexer: OpenSearchIndexer, since: datetime | None, until: datetime | None) -> Summary:
+def reindex(lake: Lake, indexer: OpenSearchIndexer, since: datetime | None, until: datetime | None) -> Summary:
     summary = Summary()
     tag = f"reindex\x1f{since}\x1f{until}"
     for number, table in enumerate(lake_tables(lake, since, until)):
@@ -95,7 +141,7 @@ def reindex(lake: Path, indexer: OpenSearchIndexer, since: datetime | None, unti
 
 def _recreate(client: OpenSearch, args: argparse.Namespace) -> None:
     if args.since is None:
-        raise ValueError("--recreate needs --since (and --until) so that it knows which days to delete")
+        raise UsageError("--recreate needs --since (and --until) so that it knows which days to delete")
     names = daily_indices(args.index_prefix, args.since, args.until)
     if names:
         client.indices.delete(index=",".join(names), ignore_unavailable=True)
@@ -105,16 +151,14 @@ def _recreate(client: OpenSearch, args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     args.until = args.until or datetime.now(UTC)
     client = client_from_args(args)
-    try:
-        if args.recreate:
-            _recreate(client, args)
-        apply_template(client, args.index_prefix)
-        summary = reindex(args.lake, local_indexer(args, args.lake), args.since, args.until)
-    except (OpenSearchException, ValueError) as error:
-        print(f"loglake reindex: {error}", file=sys.stderr)
-        return 1
+    if args.recreate:
+        _recreate(client, args)
+    apply_template(client, args.index_prefix)
+    lake = Lake.parse(args.lake, args.aws_region)
+    summary = reindex(lake, lake_indexer(args, lake.store, lake.prefix), args.since, args.until)
     print(
         f"reindexed {summary.rows_written:,} lake rows: {summary.opensearch_indexed:,} indexed, "
-        f"{summary.opensearch_skipped:,} filtered out, {summary.opensearch_failed:,} failed (see {args.lake}/failed/)"
+        f"{summary.opensearch_skipped:,} filtered out, {summary.opensearch_failed:,} failed "
+        f"(see {lake.description}/failed/)"
     )
     return 1 if summary.opensearch_failed else 0

@@ -1,6 +1,7 @@
-"""`loglake replay-failed --lake DIR --url URL`: re-send the documents OpenSearch rejected.
+"""`loglake replay-failed --lake DIR|s3://bucket/prefix --url URL`: re-send the documents OpenSearch rejected.
 
-Reads every `failed/opensearch/**/*.jsonl` under the lake folder and sends its documents again (same
+Reads every `failed/opensearch/**/*.jsonl` of the lake (a folder, or S3 where the Lambda's failures
+land; read through the object store the backfill and the compactor use) and sends its documents again (same
 index, same `_id`: a document that made it in the meantime is only overwritten). A file whose
 documents all got in is deleted; one with documents that fail again is rewritten with only those,
 and their new reason. Fix the cause first (a mapping, a full disk...), then replay.
@@ -12,20 +13,17 @@ import argparse
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from opensearchpy.exceptions import OpenSearchException
-
+from functions.backfill.runner import Lake
 from functions.sinks.opensearch import BulkConfig, BulkSender
 from functions.sinks.opensearch_docs import Failure, parse_failure_line
-from functions.sinks.s3_parquet import LocalStore
 from loglake.opensearch_cli import add_connection_options, client_from_args
 
-FAILED = Path("failed") / "opensearch"
+FAILED = "failed/opensearch/"
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lake", type=Path, required=True, help="the lake folder")
+    parser.add_argument("--lake", required=True, help="the lake: a folder or s3://bucket/prefix (default prefix lake/)")
     add_connection_options(parser)
     parser.set_defaults(run=run)
 
@@ -39,19 +37,20 @@ class ReplayReport:
     unreadable: int = 0
 
 
-def _read(path: Path) -> list[Failure]:
-    return [parse_failure_line(line) for line in path.read_bytes().splitlines() if line.strip()]
+def _read(body: bytes) -> list[Failure]:
+    return [parse_failure_line(line) for line in body.splitlines() if line.strip()]
 
 
-def replay(lake: Path, sender: BulkSender, budget_s: float = 120.0) -> ReplayReport:
+def replay(lake: Lake, sender: BulkSender, budget_s: float = 120.0) -> ReplayReport:
     report = ReplayReport()
-    store = LocalStore(lake)
-    for path in sorted((lake / FAILED).rglob("*.jsonl")):
+    store = lake.store
+    keys = sorted(o.key for o in store.list(f"{lake.prefix}{FAILED}") if o.key.endswith(".jsonl"))
+    for key in keys:
         report.files += 1
         try:
-            failures = _read(path)
+            failures = _read(store.get(key))
         except (ValueError, KeyError, TypeError) as error:
-            print(f"cannot read {path}: {error}", file=sys.stderr)
+            print(f"cannot read {key}: {error}", file=sys.stderr)
             report.unreadable += 1
             continue
         sent = sender.send([f.item for f in failures], time.monotonic() + budget_s)
@@ -61,21 +60,19 @@ def replay(lake: Path, sender: BulkSender, budget_s: float = 120.0) -> ReplayRep
         if sent.failures:
             now = time.time_ns() // 1_000_000
             body = b"".join(failure.to_line(now) for failure in sent.failures)
-            store.put(path.relative_to(lake).as_posix(), body, content_type="application/x-ndjson")
+            store.put(key, body, content_type="application/x-ndjson")
         else:
-            path.unlink()
+            store.delete(key)
     return report
 
 
 def run(args: argparse.Namespace) -> int:
     sender = BulkSender(client_from_args(args), BulkConfig())
-    try:
-        report = replay(args.lake, sender)
-    except OpenSearchException as error:
-        print(f"loglake replay-failed: {error}", file=sys.stderr)
-        return 1
+    lake = Lake.parse(args.lake, args.aws_region)
+    report = replay(lake, sender)
     print(
         f"replayed {report.resent:,} document(s) from {report.files} file(s): {report.indexed:,} indexed, "
-        f"{report.still_failed:,} failed again (kept in {args.lake / FAILED}), {report.unreadable} unreadable file(s)"
+        f"{report.still_failed:,} failed again (kept in {lake.description}/{FAILED}), "
+        f"{report.unreadable} unreadable file(s)"
     )
     return 1 if report.still_failed or report.unreadable else 0

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from loglake.commands.engines import add_engine_arguments, engine_errors, engine_source, open_engine
+from loglake.commands.engines import add_engine_arguments, engine_source, open_engine
 from loglake.report import write_report
 
 
@@ -18,10 +17,6 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     source = engine_source(args)
-    try:
-        path = write_report(open_engine(args), source, args.out)
-    except engine_errors() as exc:
-        print(f"loglake report: {exc}", file=sys.stderr)
-        return 2
+    path = write_report(open_engine(args), source, args.out)
     print(f"report written to {path}")
     return 0

@@ -8,9 +8,8 @@ default: one query (SELECT, WITH … SELECT, VALUES) and, locally, no file outsi
 from __future__ import annotations
 
 import argparse
-import sys
 
-from loglake.commands.engines import add_engine_arguments, engine_errors, open_engine
+from loglake.commands.engines import add_engine_arguments, open_engine
 from loglake.engine import UNSAFE_FLAG
 from loglake.output import FORMATS, render
 
@@ -28,10 +27,6 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        result = open_engine(args).query(args.query)
-    except engine_errors() as exc:
-        print(f"loglake sql: {exc}", file=sys.stderr)
-        return 2
+    result = open_engine(args).query(args.query)
     print(render(result, args.format))
     return 0

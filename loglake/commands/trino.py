@@ -12,11 +12,10 @@ import signal
 import sys
 import threading
 
-from loglake.commands.engines import add_trino_arguments, engine_errors, trino_from
-from loglake.local_nodes import NodeError
+from loglake.commands.engines import add_trino_arguments, trino_from
 from loglake.trino_node import CACHE, LocalTrino, fetch
-from loglake.trino_setup import SetupError, ensure_local_folders, run_statements, statements, sync_statements
-from loglake.views import ViewError, ordered_views
+from loglake.trino_setup import ensure_local_folders, run_statements, statements, sync_statements
+from loglake.views import ordered_views
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -39,22 +38,14 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    try:
-        print(f"Trino ready in {fetch()}")
-    except NodeError as error:
-        print(f"loglake trino fetch: {error}", file=sys.stderr)
-        return 1
+    print(f"Trino ready in {fetch()}")
     return 0
 
 
 def run_node(args: argparse.Namespace) -> int:
     node = LocalTrino(heap=args.heap, port=args.port)
     print("starting a local Trino node (the first run fetches it with Maven, ~450 MB)...", file=sys.stderr)
-    try:
-        url = node.start()
-    except NodeError as error:
-        print(f"loglake trino node: {error}", file=sys.stderr)
-        return 1
+    url = node.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -69,25 +60,17 @@ def run_node(args: argparse.Namespace) -> int:
 
 
 def run_setup(args: argparse.Namespace) -> int:
-    try:
-        planned = statements(
-            args.catalog, args.schema, args.location, ordered_views(), recreate_tables=args.recreate_tables
-        )
-        ensure_local_folders(args.location)
-        done = run_statements(trino_from(args), planned, lambda line: print(line, file=sys.stderr))
-    except engine_errors(SetupError, ViewError) as exc:
-        print(f"loglake trino setup: {exc}", file=sys.stderr)
-        return 2
+    planned = statements(
+        args.catalog, args.schema, args.location, ordered_views(), recreate_tables=args.recreate_tables
+    )
+    ensure_local_folders(args.location)
+    done = run_statements(trino_from(args), planned, lambda line: print(line, file=sys.stderr))
     views = sum(label.startswith("view ") for label in done)
     print(f"Trino is ready: {args.catalog}.{args.schema}, tables events_objects and events_commits, {views} views")
     return 0
 
 
 def run_sync(args: argparse.Namespace) -> int:
-    try:
-        run_statements(trino_from(args), sync_statements(args.catalog, args.schema), lambda _: None)
-    except engine_errors(SetupError) as exc:
-        print(f"loglake trino sync: {exc}", file=sys.stderr)
-        return 2
+    run_statements(trino_from(args), sync_statements(args.catalog, args.schema), lambda _: None)
     print(f"partitions of {args.catalog}.{args.schema} registered")
     return 0

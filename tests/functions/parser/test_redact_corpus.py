@@ -18,10 +18,11 @@ from typing import Any
 import pyarrow.dataset as ds
 from opensearchpy import OpenSearch
 
-from functions.parser.handler import handle
-from functions.parser.ingest import Indexer, Ingestor, Summary
+from functions.parser.ingest import Ingestor, Summary
 from functions.parser.redact import NONE, Redactor
 from functions.parser.settings import Settings
+from functions.parser.wiring import handle
+from functions.sinks.outcome import Indexer
 from functions.sinks.s3_parquet import LocalStore
 from tests.opensearch_support import all_sources, make_indexer
 from tests.support import EVENTS, awslogs_event

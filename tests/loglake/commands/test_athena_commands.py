@@ -56,7 +56,7 @@ def test_a_failed_athena_query_is_a_clear_error(stub: Stubber, capsys: pytest.Ca
     reason = "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.logs.nope' does not exist"
     stub.add_response("get_query_execution", execution("q-9", "FAILED", reason=reason), {"QueryExecutionId": "q-9"})
     code = main(["sql", *ATHENA_ARGS, "SELECT * FROM nope"])
-    assert code == 2
+    assert code == 1
     assert "loglake sql: query q-9 FAILED: TABLE_NOT_FOUND" in capsys.readouterr().err
 
 

@@ -78,7 +78,7 @@ def test_output_formats(tmp_path: Path, inputs: list[Path], capsys: pytest.Captu
 def test_bad_input_files_and_queries_fail_clearly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("{not json\n")
-    assert main(["ingest", "--lake", str(tmp_path / "lake"), str(bad)]) == 2
+    assert main(["ingest", "--lake", str(tmp_path / "lake"), str(bad)]) == 1
     assert "neither JSON nor JSON Lines" in capsys.readouterr().err
     broken = tmp_path / "broken.json"
     broken.write_text(
@@ -88,5 +88,5 @@ def test_bad_input_files_and_queries_fail_clearly(tmp_path: Path, capsys: pytest
     captured = capsys.readouterr()
     assert "FAILED event 0: payload is not valid gzip" in captured.err
     assert "ingested 13 events" in captured.out
-    assert main(["sql", "--lake", str(tmp_path / "lake"), "SELECT * FROM nowhere"]) == 2
+    assert main(["sql", "--lake", str(tmp_path / "lake"), "SELECT * FROM nowhere"]) == 1
     assert "nowhere" in capsys.readouterr().err

@@ -11,11 +11,15 @@ from opensearchpy import OpenSearch
 
 from loglake.cli import main
 from loglake.local_ingest import ingest_events, local_ingestor
-from loglake.opensearch_setup import apply_template
 from loglake.synth import Dataset
-from schemas.events import EVENTS
-from schemas.opensearch import index_template
-from tests.opensearch_support import all_sources, count, lake_table, make_indexer
+from tests.opensearch_support import (
+    all_sources,
+    count,
+    index_without_column,
+    lake_table,
+    make_indexer,
+    replay_once_fixed,
+)
 
 
 def events_file(dataset: Dataset, folder: Path) -> Path:
@@ -56,11 +60,7 @@ def test_replay_failed_recovers_the_documents_once_the_mapping_is_fixed(
     small_dataset: Dataset, tmp_path: Path, opensearch_url: str, os_client: OpenSearch, index_prefix: str
 ) -> None:
     # Given a daily index made by an older schema and template, without the `error_type` column
-    mapping = index_template(EVENTS, index_prefix)["template"]["mappings"]
-    del mapping["properties"]["error_type"]
-    os_client.indices.delete_index_template(name=index_prefix)
-    os_client.indices.create(index=f"{index_prefix}-2026.11.27", body={"mappings": mapping})
-    apply_template(os_client, index_prefix)
+    index_without_column(os_client, index_prefix, "error_type")
     # When the parser indexes a dataset, the documents with an error type are rejected into failed/
     lake = tmp_path / "lake"
     indexer = make_indexer(os_client, lake, index_prefix)
@@ -73,8 +73,7 @@ def test_replay_failed_recovers_the_documents_once_the_mapping_is_fixed(
     assert main(replay) == 1
     assert sum(len(p.read_text().splitlines()) for p in failed_files(lake)) == len(failures)
     # When the fix is applied (setup adds the missing column) and replay runs again
-    assert main(["opensearch", "setup", "--url", opensearch_url, "--index-prefix", index_prefix]) == 0
-    assert main(replay) == 0
+    assert replay_once_fixed(replay, opensearch_url, index_prefix) == 0
     # Then failed/ is empty and the index holds exactly the lake
     assert failed_files(lake) == []
     table = lake_table(lake)
@@ -115,4 +114,4 @@ def test_reindex_takes_only_the_requested_time_range(
 
 def test_reindex_recreate_needs_whole_days(tmp_path: Path, opensearch_url: str, index_prefix: str) -> None:
     base = ["reindex", "--lake", str(tmp_path), "--url", opensearch_url, "--index-prefix", index_prefix]
-    assert main([*base, "--since", "2026-11-27T06:00", "--until", "2026-11-28", "--recreate"]) == 1
+    assert main([*base, "--since", "2026-11-27T06:00", "--until", "2026-11-28", "--recreate"]) == 2  # a usage error

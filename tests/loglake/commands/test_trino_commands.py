@@ -70,7 +70,7 @@ def test_report_on_trino(server: str, tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_failures_are_clear_errors(server: str, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert main(["sql", "--engine", "trino", "--server", server, "--schema", "cli", "SELECT * FROM nowhere"]) == 2
+    assert main(["sql", "--engine", "trino", "--server", server, "--schema", "cli", "SELECT * FROM nowhere"]) == 1
     assert "TABLE_NOT_FOUND" in capsys.readouterr().err
     assert main(["ask", "--engine", "trino", "errors_by_function"]) == 2
     assert "--engine trino needs --server" in capsys.readouterr().err
