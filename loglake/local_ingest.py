@@ -56,7 +56,7 @@ def local_ingestor(lake: Path, region: str, indexer: Indexer | None = None) -> I
 class Progress:
     """A one-line counter on a terminal; a line every few seconds when stderr is a file or a pipe."""
 
-    out: TextIO = sys.stderr
+    out: TextIO = field(default_factory=lambda: sys.stderr)  # the stream of the moment, not of import time
     started: float = field(default_factory=time.perf_counter)
     _last: float = 0.0
 
