@@ -119,8 +119,9 @@ def lake_indexer(args: argparse.Namespace, store: ObjectStore, prefix: str) -> O
     return build_indexer(settings_from_args(args), store, prefix, args.aws_region)
 
 
-def indexer_for_lake(args: argparse.Namespace, lake: Path, err: TextIO = sys.stderr) -> OpenSearchIndexer | None:
+def indexer_for_lake(args: argparse.Namespace, lake: Path, err: TextIO | None = None) -> OpenSearchIndexer | None:
     """None without `--opensearch`; otherwise the cluster is set up (idempotent) and the indexer built."""
+    err = err or sys.stderr  # the stream of the moment, not of import time
     if not args.opensearch_url:
         return None
     report = setup(client_from_args(args), args.index_prefix, DEFAULT_RETENTION_DAYS)
