@@ -378,7 +378,7 @@ class Compactor:
         root = self._workdir_root()
         if not root.is_dir():
             return
-        older_than = time.time() - self.config.temporary_age_ms / 1000
+        older_than = (self.clock() - self.config.temporary_age_ms) / 1000
         for folder in root.iterdir():
             try:
                 if folder.stat().st_mtime < older_than:

@@ -3,7 +3,8 @@
 Each run moves every closed partition of the last `lookback_hours` one or more steps forward (see
 `compact.py` for the steps and why queries never see a row twice); with an hour of grace a partition
 is merged, committed an hour later and cleaned up an hour after that. A run that nears its timeout
-stops between partitions: every step is idempotent, the next run carries on.
+stops between partitions: every step is idempotent, the next run carries on. A run that finds the
+lake's lease held (another run, another stack, a manual `loglake compact`) does nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
 from functions.compactor.compact import Compactor, RunSummary, partitions_between
+from functions.compactor.lease import Lease
 from functions.compactor.settings import CompactorSettings
 from functions.compactor.store import S3LakeStore
 from functions.sinks.keys import HOUR_MS
@@ -31,7 +33,9 @@ _built: tuple[Compactor, CompactorSettings] | None = None
 
 def build_compactor(settings: CompactorSettings) -> Compactor:
     client = boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 5}))
-    return Compactor(S3LakeStore(client, settings.bucket), settings.prefix, settings.config)
+    store = S3LakeStore(client, settings.bucket)
+    lease = Lease(store, settings.prefix, ttl_ms=settings.lease_ms)
+    return Compactor(store, settings.prefix, settings.config, lease=lease)
 
 
 def _cold_start() -> tuple[Compactor, CompactorSettings]:
@@ -60,14 +64,25 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     metrics.add_metric(name="ObjectsCompacted", unit=MetricUnit.Count, value=summary.files_in)
     metrics.add_metric(name="ObjectsWritten", unit=MetricUnit.Count, value=summary.files_out)
     metrics.add_metric(name="ObjectsDeleted", unit=MetricUnit.Count, value=summary.deleted + summary.garbage)
+    # an hour that could not be merged (raised now, or a run died merging it): retried after the others
+    metrics.add_metric(name="PartitionsFailed", unit=MetricUnit.Count, value=summary.failed + summary.interrupted)
+    metrics.add_metric(name="DuplicateRowsDropped", unit=MetricUnit.Count, value=summary.duplicates)
+    metrics.add_metric(name="PlansRefused", unit=MetricUnit.Count, value=summary.refused)
     logger.info(
         "compaction run",
         extra={
             "partitions": summary.partitions,
             "committed": summary.committed,
             "waiting": summary.waiting,
+            "failed": summary.failed + summary.interrupted,
+            "lease_busy": summary.busy,
             "details": summary.details,
             "seconds": round(time.monotonic() - started, 1),
         },
     )
-    return {"partitions": summary.partitions, "committed": summary.committed, "waiting": summary.waiting}
+    return {
+        "partitions": summary.partitions,
+        "committed": summary.committed,
+        "waiting": summary.waiting,
+        "failed": summary.failed + summary.interrupted,
+    }

@@ -17,9 +17,10 @@ import pytest
 
 from functions.compactor.compact import CompactionConfig, Compactor, discover_partitions
 from functions.compactor.lease import Lease
-from functions.compactor.store import S3LakeStore
+from functions.compactor.store import LocalLakeStore, S3LakeStore
 from functions.parser.decode import LogBatch
 from functions.parser.ingest import Ingestor
+from functions.sinks.keys import Partition
 from functions.sinks.s3_parquet import LocalStore, S3Store
 from loglake.cli import main
 from tests.functions.compactor.lake_support import (
@@ -27,6 +28,7 @@ from tests.functions.compactor.lake_support import (
     START_MS,
     SeedLake,
     build_seed,
+    object_names,
     s3_visible_ids,
     visible_ids,
 )
@@ -116,3 +118,67 @@ def test_two_compactor_runs_and_late_events_on_s3_show_each_event_once(aws: None
         assert s3_visible_ids(S3LakeStore(client, BUCKET), prefix) == expected, f"trial {trial}"
         compact()
         assert s3_visible_ids(S3LakeStore(client, BUCKET), prefix) == expected, f"trial {trial}"
+
+
+def test_a_holder_whose_lease_expired_and_was_taken_over_never_commits(
+    seed: SeedLake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a compactor that stalls after planning hour 0 until its lease expired and another run took it
+    lake = seed.copy_to(tmp_path / "lake")
+    store = LocalLakeStore(lake)
+    now = [LATER]
+    taker = Lease(store, "", ttl_ms=60_000, clock=lambda: now[0], holder="taker")
+
+    def stall(step: str, part: Partition) -> None:
+        if step == "planned":
+            now[0] += 60_000
+            taker.acquire()
+
+    stale = Compactor(
+        store,
+        "",
+        CompactionConfig(grace_ms=0),
+        clock=lambda: now[0],
+        on_step=stall,
+        lease=Lease(store, "", ttl_ms=60_000, clock=lambda: now[0], holder="stale"),
+    )
+    # When it resumes
+    summary = stale.run(discover_partitions(store, ""))
+    # Then it stops before its commit: nothing committed, every event still visible once
+    assert summary.committed == 0 and any("stopped" in line for line in summary.details)
+    assert object_names(lake, "events_commits") == []
+    assert visible_ids(lake, capsys) == seed.event_ids
+
+
+def test_of_two_plans_made_on_the_same_commit_only_one_is_committed(
+    seed: SeedLake, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given two compactors without any lease (two stacks, an old version), an hour of grace, and a clock
+    lake = seed.copy_to(tmp_path / "lake")
+    store = LocalLakeStore(lake)
+    now = [LATER]
+    writer = Ingestor(store=LocalStore(lake), prefix="", region="local", clock=lambda: START_MS)
+    late = late_batches(seed, 0)
+    second = Compactor(store, "", CompactionConfig(grace_ms=HOUR_MS), clock=lambda: now[0])
+
+    def meanwhile(step: str, part: Partition) -> None:
+        if step == "outputs_written" and part.hour == 0:  # before the first one's plan is written
+            writer.ingest(late[0])
+            second.run([part])
+
+    first = Compactor(store, "", CompactionConfig(grace_ms=HOUR_MS), clock=lambda: now[0], on_step=meanwhile)
+    # When both plan hour 0 on the same state (different inputs: a late object arrived in between)
+    first.run([Partition("2026-11-27", 0)])
+    assert len(object_names(lake, "compaction/pending")) == 2
+    # Then, once the grace period passed, one plan is committed and the other refused
+    now[0] += HOUR_MS
+    summary = first.run([Partition("2026-11-27", 0)])
+    assert (summary.committed, summary.refused) == (1, 1)
+    expected = seed.event_ids + Counter(late[0].event_ids)
+    assert visible_ids(lake, capsys) == expected
+    # And the runs that follow clean up and merge the rest, never showing a row twice
+    for _ in range(5):  # delete the inputs; remove the orphans and merge the late object; commit; delete
+        now[0] += HOUR_MS
+        first.run([Partition("2026-11-27", 0)])
+        assert visible_ids(lake, capsys) == expected
+    assert all(name.startswith("c-") for name in object_names(lake / "events" / "dt=2026-11-27", "hour=00"))
