@@ -89,7 +89,7 @@ class CompactionConfig:
     close_after_ms: int = HOUR_MS  # a partition is compacted once its hour ended this long ago
     min_files: int = 2  # fewer live small files than this: nothing to gain
     max_input_bytes: int = 1024 * MIB  # per generation (more: the next generation takes the rest)
-    budget_bytes: int = 64 * MIB  # Arrow data a merge holds at once (peak memory is a few times this)
+    budget_bytes: int = 32 * MIB  # Arrow data a merge holds at once (peak memory is a few times this)
     temporary_age_ms: int = 30 * 60_000  # a write in progress older than this was abandoned
     workdir: str | None = None  # where merges spill (default: the system's temporary folder)
 

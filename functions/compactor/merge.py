@@ -128,6 +128,16 @@ class _Buckets:
             writer.close()
 
 
+def _arrow_row_bytes(paths: list[Path], schema: pa.Schema, samples: int = 16) -> int:
+    """Bytes per row once read into Arrow (often 10x the Parquet size: dictionaries and zstd undone)."""
+    rows = size = 0
+    for path in paths[:: max(1, len(paths) // samples)][:samples]:
+        for batch in _batches(path, schema, 4096):
+            rows, size = rows + batch.num_rows, size + batch.nbytes
+            break
+    return max(64, size // max(1, rows))
+
+
 def _bounds(paths: list[Path], buckets: int, total_rows: int) -> list[str]:
     """`buckets - 1` event ids splitting the inputs' ids into ranges of about equal row counts (a sample)."""
     if buckets <= 1:
@@ -160,11 +170,11 @@ def _winners(table: pa.Table, known: Any) -> pa.Table:
 
 def _sorted_run(bucket: Path, known: Path | None, run: Path, batch_rows: int) -> tuple[int, int]:
     """Bucket file → a run file sorted in the output order; (rows read, rows kept)."""
-    with pa.memory_map(str(bucket)) as source:
+    with pa.OSFile(str(bucket), "r") as source:
         table = ipc.open_file(source).read_all()
     known_ids = None
     if known is not None:
-        with pa.memory_map(str(known)) as source:
+        with pa.OSFile(str(known), "r") as source:
             known_ids = ipc.open_file(source).read_all()["event_id"].combine_chunks()
     rows = table.num_rows
     kept = with_sort_keys(_winners(table, known_ids))
@@ -175,22 +185,33 @@ def _sorted_run(bucket: Path, known: Path | None, run: Path, batch_rows: int) ->
     return rows, kept.num_rows
 
 
+def _returning_pool() -> None:
+    """Arrow's jemalloc pool with no decay hands freed memory back at once: about a quarter less peak RSS
+    than the default pool for the same merge (bench/compact_memory.py). Process-wide: the compactor's own."""
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without it: the default pool, a little more memory
+        return
+    pa.set_memory_pool(pool)
+    pa.jemalloc_set_decay_ms(0)
+
+
 def merge_files(
     inputs: list[Path],
     known: list[Path],
     workdir: Path,
     *,
     target_bytes: int,
-    budget_bytes: int = 64 * MIB,
+    budget_bytes: int = 32 * MIB,
     heartbeat: Callable[[], None] = lambda: None,
 ) -> MergeResult:
     """Merge `inputs` (sorted by name by the caller: the order breaks ties) into sorted output files."""
+    _returning_pool()
     schema = _union_schema(inputs)
     metas = [pq.read_metadata(p) for p in inputs]
     rows_in = sum(m.num_rows for m in metas)
-    raw = sum(m.row_group(g).total_byte_size for m in metas for g in range(m.num_row_groups))
-    row_bytes = max(64, raw // max(1, rows_in))
-    buckets = max(1, math.ceil(raw * 1.25 / budget_bytes))  # Arrow takes a little more than Parquet's raw size
+    row_bytes = _arrow_row_bytes(inputs, schema)
+    buckets = max(1, math.ceil(rows_in * row_bytes * 1.2 / budget_bytes))
     batch_rows = max(1024, budget_bytes // 4 // row_bytes)
     bounds = _bounds(inputs, buckets, rows_in)
     spill_schema = schema.append(pa.field(_SOURCE, pa.int64()))

@@ -36,7 +36,7 @@ class CompactorSettings:
             grace_ms=_whole(env, "LOGLAKE_COMPACT_GRACE_SECONDS", 3600) * 1000,
             close_after_ms=_whole(env, "LOGLAKE_COMPACT_CLOSE_AFTER_MINUTES", 60) * 60_000,
             max_input_bytes=max(1, _whole(env, "LOGLAKE_COMPACT_MAX_INPUT_MB", 1024)) * MIB,
-            budget_bytes=max(8, _whole(env, "LOGLAKE_COMPACT_BUDGET_MB", 64)) * MIB,
+            budget_bytes=max(8, _whole(env, "LOGLAKE_COMPACT_BUDGET_MB", 32)) * MIB,
         )
         lookback = max(1, _whole(env, "LOGLAKE_COMPACT_LOOKBACK_HOURS", 72))
         lease_ms = max(1, _whole(env, "LOGLAKE_COMPACT_LEASE_MINUTES", DEFAULT_TTL_MS // 60_000)) * 60_000

@@ -123,7 +123,7 @@ class OutputWriter:
 class _Run:
     def __init__(self, index: int, path: Path) -> None:
         self.index = index
-        self._source = pa.memory_map(str(path))
+        self._source = pa.OSFile(str(path), "r")
         self._reader = ipc.open_file(self._source)
         self._next = 0
         self.last: Key | None = None

@@ -311,6 +311,8 @@ def test_emf_alarms_name_metrics_the_functions_emit(template: dict[str, Any]) ->
         assert service["Name"] == "service"
         if service["Value"] == "parser":
             assert f'name="{metric}"' in handler
+        elif service["Value"] == "compactor":
+            assert f'name="{metric}"' in (REPO / "functions/compactor/handler.py").read_text(encoding="utf-8")
         else:
             assert service["Value"] == "log-group-manager"
             assert metric in {*METRIC_NAMES.values(), "RulesInvalid"}
