@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ sys.path.insert(0, str(REPO))
 
 import pyarrow as pa  # noqa: E402
 import pyarrow.compute as pc  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
 
 from functions.parser.decode import decode_awslogs  # noqa: E402
 from functions.parser.normalize import BatchContext, normalize  # noqa: E402
@@ -95,7 +97,7 @@ def fresh(rows: pa.Table, round_: int, rng: random.Random) -> pa.Table:
 
 
 def build_hour(folder: Path, target_bytes: int, object_bytes: int) -> tuple[int, int, int]:
-    """Objects of about `object_bytes` until `target_bytes`; returns (objects, rows, distinct ids)."""
+    """Objects of about `object_bytes` until `target_bytes`; returns (objects, rows, distinct ids written)."""
     rows = template()
     per_object = max(100, int(rows.num_rows * object_bytes / len(encode_parquet(rows))))
     rng = random.Random(7)
@@ -131,20 +133,31 @@ def main() -> int:
     parser.add_argument("--object-mb", type=float, default=2.0, help="size of one input object (default 2 MB)")
     parser.add_argument("--budget-mb", type=int, default=32, help="the merge's memory budget (default 32)")
     parser.add_argument("--before-mib", type=int, default=0, help="also run the old in-memory merge on N MiB")
-    parser.add_argument("--dir", type=Path, default=None, help="work here (default: a temporary folder)")
-    args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="compact-bench-", dir=args.dir))
-    hour = root / "lake" / "events" / "dt=2026-11-27" / "hour=00"
-    hour.mkdir(parents=True)
-    started = time.perf_counter()
-    objects, rows, distinct = build_hour(hour, int(args.gib * 1024 * MIB), int(args.object_mb * 1e6))
-    size = sum(p.stat().st_size for p in hour.iterdir())
-    print(
-        f"## compact_memory: one hour of {size / MIB:,.0f} MiB in {objects:,} objects, {rows:,} rows, "
-        f"{distinct:,} distinct ids (built in {time.perf_counter() - started:.0f} s)"
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help="work here and keep the generated hour for the next run (default: a temporary folder)",
     )
+    args = parser.parse_args()
+    root = args.dir or Path(tempfile.mkdtemp(prefix="compact-bench-"))
+    source = root / "source"  # the generated hour, kept when --dir is given: later runs reuse it
+    if not source.is_dir():
+        started = time.perf_counter()
+        (root / "building").mkdir(parents=True, exist_ok=True)
+        build_hour(root / "building", int(args.gib * 1024 * MIB), int(args.object_mb * 1e6))
+        (root / "building").rename(source)
+        print(f"built the hour in {time.perf_counter() - started:.0f} s")
+    hour = root / "lake" / "events" / "dt=2026-11-27" / "hour=00"
+    shutil.rmtree(root / "lake", ignore_errors=True)
+    shutil.copytree(source, hour)
+    objects = len(list(hour.iterdir()))
+    rows = sum(pq.read_metadata(p).num_rows for p in hour.iterdir())
+    size = sum(p.stat().st_size for p in hour.iterdir())
+    print(f"## compact_memory: one hour of {size / MIB:,.0f} MiB in {objects:,} objects, {rows:,} rows")
     if args.before_mib:
         small = root / "small"
+        shutil.rmtree(small, ignore_errors=True)
         small.mkdir()
         build_hour(small, args.before_mib * MIB, int(args.object_mb * 1e6))
         old = root / "old_merge.py"
@@ -161,6 +174,7 @@ def main() -> int:
             f"before (in-memory merge, {OLD_MERGE}) on {args.before_mib} MiB: "
             f"peak RSS {before['peak_rss_mb']:,.0f} MB, {before['seconds']:.0f} s, {int(before['rows']):,} rows"
         )
+    shutil.rmtree(root / "spill", ignore_errors=True)
     (root / "spill").mkdir()
     after = run([CHILD, str(REPO), str(root / "lake"), str(args.budget_mb * MIB), str(root / "spill")])
     print(
@@ -171,7 +185,9 @@ def main() -> int:
     )
     out = [p.stat().st_size for p in hour.glob("c-*.parquet")]
     print(f"outputs: {len(out)} objects, {sum(out) / MIB:,.0f} MiB, largest {max(out, default=0) / MIB:,.0f} MiB")
-    subprocess.run(["rm", "-rf", str(root)], check=False)
+    shutil.rmtree(root / "lake", ignore_errors=True)
+    if args.dir is None:
+        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

@@ -349,9 +349,10 @@ class Compactor:
     def _troubled(self, closed: list[Partition], summary: RunSummary) -> set[Partition]:
         """Partitions with an unfinished merge attempt. One still `running` was killed: count it, once."""
         troubled = set()
+        marked = {o.key for o in self.store.list(records.attempts_prefix(self.prefix))}
         for part in closed:
             key = records.attempt_key(self.prefix, part)
-            if not any(o.key == key for o in self.store.list(key)):
+            if key not in marked:
                 continue
             troubled.add(part)
             state = json.loads(self.store.get(key)).get("state")

@@ -48,8 +48,12 @@ def pending_prefix(prefix: str, part: Partition) -> str:
     return f"{normalize_prefix(prefix)}{PENDING}/{part.path}/"
 
 
+def attempts_prefix(prefix: str) -> str:
+    return f"{normalize_prefix(prefix)}{ATTEMPTS}/"
+
+
 def attempt_key(prefix: str, part: Partition) -> str:
-    return f"{normalize_prefix(prefix)}{ATTEMPTS}/{part.path}/attempt.json"
+    return f"{attempts_prefix(prefix)}{part.path}/attempt.json"
 
 
 def lease_key(prefix: str) -> str:
