@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import compute, ipc
 
-from functions.compactor.sorted_runs import KEY_COLUMNS, OutputWriter, merge_runs, with_sort_keys
+from functions.compactor.sorted_runs import KEY_COLUMNS, Key, OutputWriter, merge_runs, sample_keys, with_sort_keys
 from schemas.arrow import arrow_schema
 from schemas.events import EVENTS
 
@@ -163,21 +163,20 @@ def _winners(table: pa.Table, known: Any) -> pa.Table:
     return table.take(order).drop_columns([_SOURCE])
 
 
-def _sorted_run(bucket: Path, known: Path | None, run: Path, batch_rows: int) -> tuple[int, int]:
-    """Bucket file → a run file sorted in the output order; (rows read, rows kept)."""
+def _sorted_run(bucket: Path, known: Path | None, run: Path, batch_rows: int, every: int) -> tuple[int, list[Key]]:
+    """Bucket file → a run file sorted in the output order; (rows kept, sampled keys)."""
     with pa.OSFile(str(bucket), "r") as source:
         table = ipc.open_file(source).read_all()
     known_ids = None
     if known is not None:
         with pa.OSFile(str(known), "r") as source:
             known_ids = ipc.open_file(source).read_all()["event_id"].combine_chunks()
-    rows = table.num_rows
     kept = with_sort_keys(_winners(table, known_ids))
     del table
     kept = kept.take(pc.sort_indices(kept.select([k for k, _ in KEY_COLUMNS]), sort_keys=KEY_COLUMNS))
     with ipc.new_file(str(run), kept.schema, options=_IPC) as writer:
         writer.write_table(kept, max_chunksize=batch_rows)
-    return rows, kept.num_rows
+    return kept.num_rows, sample_keys(kept, every)
 
 
 def _returning_pool() -> None:
@@ -233,17 +232,22 @@ def merge_files(
             ids.write(pa.Table.from_batches([batch]).cast(ids.schema))
     ids.close()
     runs: list[Path] = []
+    samples: list[Key] = []
     kept = 0
+    run_rows = max(256, budget_bytes // 4 // buckets // row_bytes)  # one batch per run stays in the merge
     for i, bucket in enumerate(data.paths):
         heartbeat()
         run = workdir / f"run-{i:04d}.arrow"
-        run_rows = max(256, budget_bytes // 2 // buckets // row_bytes)
-        _read, kept_here = _sorted_run(bucket, ids.paths[i] if known else None, run, run_rows)
+        kept_here, keys = _sorted_run(bucket, ids.paths[i] if known else None, run, run_rows, rows_in // _SAMPLES)
         bucket.unlink()
         kept += kept_here
+        samples.extend(keys)
         runs.append(run)
-    writer = OutputWriter(workdir, schema, target_bytes, row_bytes, group_bytes=budget_bytes // 2)
-    merge_runs(runs, writer, heartbeat)
+    samples.sort()
+    steps = max(1, math.ceil(kept * row_bytes / (budget_bytes // 4)))  # rows written out per step: a quarter
+    cuts = sorted({samples[(len(samples) * k) // steps] for k in range(1, steps)}) if samples else []
+    writer = OutputWriter(workdir, schema, target_bytes, row_bytes, group_bytes=budget_bytes // 4)
+    merge_runs(runs, writer, cuts, heartbeat)
     outputs = writer.close()
     if writer.rows != kept:
         raise MergeError(f"wrote {writer.rows} rows, {kept} expected from {rows_in} input rows")

@@ -1,9 +1,9 @@
 """A k-way merge of sorted runs in bounded memory, and the writer of the merged output files.
 
-Runs are Arrow IPC files sorted by `KEY_COLUMNS`. The merge keeps a batch or so of each run in memory:
-every row up to the *frontier* (the smallest last key loaded among runs that still have batches) is in
-its final place, since each run's later rows sort after its last loaded one. Those rows are sorted
-(Arrow, in C++), written out, and every run that has run low is topped up; then again.
+Runs are Arrow IPC files sorted by `KEY_COLUMNS`. The merge walks through the key space in steps cut at
+sampled keys (`bounds`, about a memory budget of rows apart): for each bound, every run is read until its
+last loaded key passes the bound, so every row up to the bound is in memory — those rows are sorted
+(Arrow, in C++) and written out, and each run keeps at most one batch past the bound for the next step.
 """
 
 from __future__ import annotations
@@ -127,7 +127,6 @@ class _Run:
         self._reader = ipc.open_file(self._source)
         self._next = 0
         self.last: Key | None = None
-        self.batch_rows = 1
 
     @property
     def exhausted(self) -> bool:
@@ -139,7 +138,6 @@ class _Run:
             self._next += 1
             if batch.num_rows:
                 self.last = _key_at(batch, batch.num_rows - 1)
-                self.batch_rows = max(self.batch_rows, batch.num_rows)
                 return pa.Table.from_batches([batch]).append_column(_RUN, pa.repeat(self.index, batch.num_rows))
         return None
 
@@ -152,32 +150,36 @@ def _emit(table: pa.Table, writer: OutputWriter) -> None:
         writer.write(sort_by_key(table).drop_columns([*_HELPERS, _RUN]))
 
 
-def merge_runs(paths: list[Path], writer: OutputWriter, heartbeat: Callable[[], None] = lambda: None) -> None:
+def sample_keys(table: pa.Table, every: int) -> list[Key]:
+    """Every `every`-th key of a sorted run (with its helper columns): where the merge may cut."""
+    picked = table.take(pa.array(range(0, table.num_rows, max(1, every)), pa.int64())).to_batches()
+    return [_key_at(batch, row) for batch in picked for row in range(batch.num_rows)]
+
+
+def merge_runs(
+    paths: list[Path], writer: OutputWriter, bounds: list[Key], heartbeat: Callable[[], None] = lambda: None
+) -> None:
     runs = [_Run(i, p) for i, p in enumerate(paths)]
+    pending: list[pa.Table] = []
     try:
-        pending = [t for t in (run.load() for run in runs) if t is not None]
-        while True:
+        for bound in [*sorted(bounds), None]:
             heartbeat()
-            active = [run for run in runs if not run.exhausted and run.last is not None]
-            table = pa.concat_tables(pending) if pending else None
-            if not active:
-                if table is not None:
-                    _emit(table, writer)
-                return
-            frontier = min(run.last for run in active if run.last is not None)
-            if table is None:
-                pending = []
-            else:
-                ready = _at_most(table, frontier)
-                _emit(table.filter(ready), writer)
-                rest = table.filter(pc.invert(ready))
-                pending = [rest]
-                left = {int(v["values"]): int(v["counts"]) for v in pc.value_counts(rest[_RUN]).to_pylist()}
-            for run in active:
-                if table is None or left.get(run.index, 0) < run.batch_rows // 2 + 1:
+            for run in runs:  # until each run's last loaded key passes the bound: all rows <= bound are here
+                while not run.exhausted and (bound is None or run.last is None or run.last <= bound):
                     loaded = run.load()
                     if loaded is not None:
                         pending.append(loaded)
+            if not pending:
+                continue
+            table = pa.concat_tables(pending)
+            if bound is None:
+                _emit(table, writer)
+                pending = []
+                continue
+            ready = _at_most(table, bound)
+            _emit(table.filter(ready), writer)
+            pending = [table.filter(pc.invert(ready))]
+            del table, ready
     finally:
         for run in runs:
             run.close()

@@ -5,6 +5,7 @@ local engine reads the commit records before listing objects, and lists again wh
 listed was deleted meanwhile, so a `loglake sql` running alongside still sees every row once.
 Two runs at once (or a run beside the Lambda on a synced folder) are safe: the lake's lease lets one
 work while the other says so and stops, and commit numbers refuse a stale holder's commit.
+The exit status is 1 when a partition could not be merged (the others were; it is retried next run).
 """
 
 from __future__ import annotations
