@@ -3,12 +3,14 @@
 Each run moves every closed partition of the last `lookback_hours` one or more steps forward (see
 `compact.py` for the steps and why queries never see a row twice); with an hour of grace a partition
 is merged, committed an hour later and cleaned up an hour after that. A run that nears its timeout
-stops between partitions: every step is idempotent, the next run carries on.
+stops between partitions: every step is idempotent, the next run carries on. A run that finds the
+lake's lease held (another run, another stack, a manual `loglake compact`) does nothing.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -18,6 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
 from functions.compactor.compact import Compactor, RunSummary, partitions_between
+from functions.compactor.lease import Lease
 from functions.compactor.settings import CompactorSettings
 from functions.compactor.store import S3LakeStore
 from functions.sinks.keys import HOUR_MS
@@ -28,10 +31,24 @@ MARGIN_MS = 120_000  # stop starting partitions this long before the timeout (on
 
 _built: tuple[Compactor, CompactorSettings] | None = None
 
+# The EMF metrics of one run (all counts): what the handler emits and the stack's alarms may name.
+METRICS: dict[str, Callable[[RunSummary], int]] = {
+    "PartitionsCommitted": lambda s: s.committed,
+    "ObjectsCompacted": lambda s: s.files_in,
+    "ObjectsWritten": lambda s: s.files_out,
+    "ObjectsDeleted": lambda s: s.deleted + s.garbage,
+    # an hour that could not be merged (raised now, or a run died merging it): retried after the others
+    "PartitionsFailed": lambda s: s.failed + s.interrupted,
+    "DuplicateRowsDropped": lambda s: s.duplicates,
+    "PlansRefused": lambda s: s.refused,
+}
+
 
 def build_compactor(settings: CompactorSettings) -> Compactor:
     client = boto3.client("s3", config=Config(retries={"mode": "standard", "max_attempts": 5}))
-    return Compactor(S3LakeStore(client, settings.bucket), settings.prefix, settings.config)
+    store = S3LakeStore(client, settings.bucket)
+    lease = Lease(store, settings.prefix, ttl_ms=settings.lease_ms)
+    return Compactor(store, settings.prefix, settings.config, lease=lease)
 
 
 def _cold_start() -> tuple[Compactor, CompactorSettings]:
@@ -56,18 +73,23 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     compactor, settings = _cold_start()
     started = time.monotonic()
     summary = run(compactor, settings.lookback_hours, context)
-    metrics.add_metric(name="PartitionsCommitted", unit=MetricUnit.Count, value=summary.committed)
-    metrics.add_metric(name="ObjectsCompacted", unit=MetricUnit.Count, value=summary.files_in)
-    metrics.add_metric(name="ObjectsWritten", unit=MetricUnit.Count, value=summary.files_out)
-    metrics.add_metric(name="ObjectsDeleted", unit=MetricUnit.Count, value=summary.deleted + summary.garbage)
+    for name, figure in METRICS.items():
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=figure(summary))
     logger.info(
         "compaction run",
         extra={
             "partitions": summary.partitions,
             "committed": summary.committed,
             "waiting": summary.waiting,
+            "failed": summary.failed + summary.interrupted,
+            "lease_busy": summary.busy,
             "details": summary.details,
             "seconds": round(time.monotonic() - started, 1),
         },
     )
-    return {"partitions": summary.partitions, "committed": summary.committed, "waiting": summary.waiting}
+    return {
+        "partitions": summary.partitions,
+        "committed": summary.committed,
+        "waiting": summary.waiting,
+        "failed": summary.failed + summary.interrupted,
+    }

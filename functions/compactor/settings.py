@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from functions.compactor.compact import MIB, CompactionConfig
+from functions.compactor.lease import DEFAULT_TTL_MS
 from functions.env_settings import SettingsError, lake_location
 
 
@@ -25,6 +26,7 @@ class CompactorSettings:
     prefix: str
     config: CompactionConfig
     lookback_hours: int = 72  # older partitions get no late events: a parser retries for 6 h at most
+    lease_ms: int = DEFAULT_TTL_MS  # how long a killed run keeps the lake's lease
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> CompactorSettings:
@@ -34,5 +36,8 @@ class CompactorSettings:
             grace_ms=_whole(env, "LOGLAKE_COMPACT_GRACE_SECONDS", 3600) * 1000,
             close_after_ms=_whole(env, "LOGLAKE_COMPACT_CLOSE_AFTER_MINUTES", 60) * 60_000,
             max_input_bytes=max(1, _whole(env, "LOGLAKE_COMPACT_MAX_INPUT_MB", 1024)) * MIB,
+            budget_bytes=max(8, _whole(env, "LOGLAKE_COMPACT_BUDGET_MB", 32)) * MIB,
         )
-        return cls(bucket, prefix, config, max(1, _whole(env, "LOGLAKE_COMPACT_LOOKBACK_HOURS", 72)))
+        lookback = max(1, _whole(env, "LOGLAKE_COMPACT_LOOKBACK_HOURS", 72))
+        lease_ms = max(1, _whole(env, "LOGLAKE_COMPACT_LEASE_MINUTES", DEFAULT_TTL_MS // 60_000)) * 60_000
+        return cls(bucket, prefix, config, lookback, lease_ms)

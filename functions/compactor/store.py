@@ -1,24 +1,35 @@
-"""The compactor's view of the lake's storage: list, read, write (also write-once), delete.
+"""The compactor's view of the lake's storage: list, read, write (also write-once or compare-and-swap), delete.
 
-`S3LakeStore` uses S3's conditional write (`If-None-Match: *`) for write-once objects: a second
-writer gets 412 Precondition Failed instead of replacing the first one's record. `LocalLakeStore` is
-the same contract on a folder (a hard link refuses to replace an existing file).
+`S3LakeStore` uses S3's conditional writes: `If-None-Match: *` for write-once objects (a second writer
+gets 412 Precondition Failed instead of replacing the first one's record) and `If-Match: <ETag>` for the
+lease (a writer whose ETag is stale is refused). `LocalLakeStore` is the same contract on a folder: a
+hard link refuses to replace an existing file, and a compare-and-swap holds an exclusive `flock` while it
+reads, compares and atomically renames (the kernel drops the lock of a killed process).
+
+Big objects travel as files (`fetch`, `put_file`), never whole in memory. A local write goes through a
+hidden `.….tmp` file renamed into place; a writer killed meanwhile leaves it behind, and
+`remove_temporaries` deletes those older than a safe age. S3 writes are single PUTs: nothing is left.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from botocore.exceptions import ClientError
 
 from functions.compactor.visibility import ObjectInfo
 from functions.sinks.s3_parquet import PARQUET, LocalStore, S3Store
 
-if TYPE_CHECKING:
-    pass
+# S3's answers to a conditional write that lost: 412 (the condition is false), 409 (a concurrent
+# conditional write to the same key), 404 (If-Match on a key that is gone).
+_LOST = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "412", "409", "404"})
+TEMPORARY_SUFFIX = ".tmp"
 
 
 class LakeStore(Protocol):
@@ -35,6 +46,30 @@ class LakeStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove `key`; removing a missing key is not an error."""
         ...
+
+    def read_tagged(self, key: str) -> tuple[bytes, str] | None:
+        """The body and a tag that changes with every write (S3: the ETag); None when `key` is missing."""
+        ...
+
+    def write_tagged(self, key: str, body: bytes, expected: str | None) -> str | None:
+        """Write `key` if its tag is still `expected` (None: if it is missing); the new tag, or None if refused."""
+        ...
+
+    def fetch(self, key: str, workdir: Path) -> Path:
+        """A local file holding the object (downloaded into `workdir` when it isn't one already)."""
+        ...
+
+    def put_file(self, key: str, path: Path, content_type: str = PARQUET) -> None: ...
+
+    def remove_temporaries(self, prefix: str, older_than_ms: int) -> int:
+        """Delete writes in progress under `prefix` last touched before `older_than_ms`; how many."""
+        ...
+
+
+def _lost(error: ClientError) -> bool:
+    details = error.response.get("Error", {})
+    status = str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+    return details.get("Code") in _LOST or status in ("409", "412")
 
 
 class S3LakeStore(S3Store):
@@ -53,7 +88,7 @@ class S3LakeStore(S3Store):
         try:
             self._put(key, body, content_type, IfNoneMatch="*")
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "PreconditionFailed":
+            if _lost(error):
                 return False
             raise
         return True
@@ -61,9 +96,42 @@ class S3LakeStore(S3Store):
     def delete(self, key: str) -> None:
         self._client.delete_object(Bucket=self._bucket, Key=key)
 
+    def read_tagged(self, key: str) -> tuple[bytes, str] | None:
+        try:
+            answer = self._client.get_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        return answer["Body"].read(), str(answer["ETag"])
+
+    def write_tagged(self, key: str, body: bytes, expected: str | None) -> str | None:
+        condition = {"IfNoneMatch": "*"} if expected is None else {"IfMatch": expected}
+        try:
+            answer = self._put(key, body, "application/json", **condition)
+        except ClientError as error:
+            if _lost(error):
+                return None
+            raise
+        return str(answer["ETag"])
+
+    def fetch(self, key: str, workdir: Path) -> Path:
+        path = workdir / hashlib.sha256(key.encode()).hexdigest()[:24]
+        body = self._client.get_object(Bucket=self._bucket, Key=key)["Body"]
+        with path.open("wb") as handle:  # streamed in chunks: the object never is whole in memory
+            shutil.copyfileobj(body, handle, 1024 * 1024)
+        return path
+
+    def put_file(self, key: str, path: Path, content_type: str = PARQUET) -> None:
+        with path.open("rb") as handle:  # one PUT streamed from disk (no multipart upload to leave behind)
+            self._put(key, handle, content_type)
+
+    def remove_temporaries(self, prefix: str, older_than_ms: int) -> int:
+        return 0  # a PUT is atomic and the compactor never starts a multipart upload: nothing half-written
+
 
 class LocalLakeStore:
-    """The lake folder. Files whose name starts with '.' are writes in progress and never listed."""
+    """The lake folder. Files whose name starts with '.' are writes in progress or locks, never listed."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -75,18 +143,29 @@ class LocalLakeStore:
             raise ValueError(f"object key {key!r} escapes the lake folder")
         return path
 
-    def list(self, prefix: str) -> list[ObjectInfo]:
+    def _files(self, prefix: str) -> list[tuple[str, Path]]:
         base = self.root / prefix.rsplit("/", 1)[0] if "/" in prefix else self.root
         if not base.is_dir():
             return []
         root = self.root.resolve()
-        found: list[ObjectInfo] = []
+        found = []
         for path in base.resolve().rglob("*"):
             key = path.relative_to(root).as_posix()
-            if path.name.startswith(".") or not key.startswith(prefix) or not path.is_file():
+            if key.startswith(prefix):
+                found.append((key, path))
+        return found
+
+    def list(self, prefix: str) -> list[ObjectInfo]:
+        found: list[ObjectInfo] = []
+        for key, path in self._files(prefix):
+            if path.name.startswith("."):
                 continue
-            stat = path.stat()
-            found.append(ObjectInfo(key, stat.st_size, int(stat.st_mtime * 1000)))
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # deleted since the walk
+                continue
+            if path.is_file():
+                found.append(ObjectInfo(key, stat.st_size, int(stat.st_mtime * 1000)))
         return sorted(found, key=lambda o: o.key)
 
     def get(self, key: str) -> bytes:
@@ -98,7 +177,7 @@ class LocalLakeStore:
     def put_if_absent(self, key: str, body: bytes, content_type: str = PARQUET) -> bool:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=TEMPORARY_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body)
@@ -111,3 +190,49 @@ class LocalLakeStore:
 
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
+
+    def read_tagged(self, key: str) -> tuple[bytes, str] | None:
+        try:
+            body = self._path(key).read_bytes()
+        except FileNotFoundError:
+            return None
+        return body, hashlib.sha256(body).hexdigest()[:32]
+
+    def write_tagged(self, key: str, body: bytes, expected: str | None) -> str | None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (path.parent / f".{path.name}.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released by close, or by the kernel if we are killed
+            current = self.read_tagged(key)
+            if (current[1] if current else None) != expected:
+                return None
+            self._writer.put(key, body)  # a temporary renamed into place: readers see old or new, whole
+        return hashlib.sha256(body).hexdigest()[:32]
+
+    def fetch(self, key: str, workdir: Path) -> Path:
+        return self._path(key)
+
+    def put_file(self, key: str, path: Path, content_type: str = PARQUET) -> None:
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=TEMPORARY_SUFFIX)
+        os.close(fd)
+        try:
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def remove_temporaries(self, prefix: str, older_than_ms: int) -> int:
+        removed = 0
+        for _key, path in self._files(prefix):
+            if not (path.name.startswith(".") and path.name.endswith(TEMPORARY_SUFFIX)):
+                continue
+            try:
+                if path.stat().st_mtime * 1000 < older_than_ms:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # renamed into place or removed meanwhile
+                continue
+        return removed

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from functions.clock import now_ms
 from functions.parser.decode import LogBatch
@@ -99,6 +100,17 @@ class Summary:
             self.format_counts[name] = self.format_counts.get(name, 0) + count
 
 
+def first_row_of_each_id(table: pa.Table) -> pa.Table:
+    """A payload that repeats an event id keeps its first row of it (the index keeps one document per id)."""
+    ids = table["event_id"]
+    if pc.count_distinct(ids, mode="all").as_py() == table.num_rows:
+        return table
+    positions = pa.array(range(table.num_rows), pa.int64())
+    first = table.select(["event_id"]).append_column("_row", positions).group_by("event_id", use_threads=False)
+    keep = pc.or_(pc.is_in(positions, value_set=first.aggregate([("_row", "min")])["_row_min"]), pc.is_null(ids))
+    return table.filter(keep)
+
+
 @dataclass(frozen=True)
 class Ingestor:
     """The lake and the batch context; built once per cold start (or once per CLI run)."""
@@ -119,7 +131,7 @@ class Ingestor:
     def prepare(self, batch: LogBatch) -> tuple[NormalizedBatch, int]:
         """The pure part: normalized rows, redacted before anything is stored or indexed."""
         normalized = normalize(batch, BatchContext(region=self.region, ingest_time_ms=self.clock()))
-        table, redacted = self.redactor.apply(normalized.table)
+        table, redacted = self.redactor.apply(first_row_of_each_id(normalized.table))
         return replace(normalized, table=table), redacted
 
     def store_table(

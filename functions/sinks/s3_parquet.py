@@ -12,7 +12,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -93,9 +93,9 @@ class S3Store:
     def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
         self._put(key, body, content_type)
 
-    def _put(self, key: str, body: bytes, content_type: str, **conditions: Any) -> None:
+    def _put(self, key: str, body: bytes | IO[bytes], content_type: str, **conditions: Any) -> Any:
         """One PUT, encrypted at rest; `conditions` are S3 conditional-write headers (e.g. IfNoneMatch)."""
-        self._client.put_object(
+        return self._client.put_object(
             Bucket=self._bucket,
             Key=key,
             Body=body,

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from functions.compactor.handler import METRICS as COMPACTOR_METRICS
 from functions.log_group_manager.observe import MANAGER_METRICS, METRIC_NAMES
 from functions.parser.wiring import METRICS as PARSER_METRICS
 from schemas.cloudformation import glue_table_input
@@ -323,6 +324,8 @@ def test_emf_alarms_name_metrics_the_functions_emit(template: dict[str, Any]) ->
         assert service["Name"] == "service"
         if service["Value"] == "parser":
             assert metric in PARSER_METRICS
+        elif service["Value"] == "compactor":
+            assert metric in COMPACTOR_METRICS
         else:
             assert service["Value"] == "log-group-manager"
             assert metric in MANAGER_METRICS

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
+from functions.compactor import records
+from functions.compactor.compact import discover_partitions
+from functions.compactor.store import LakeStore
+from functions.compactor.visibility import live_objects
 from functions.parser.decode import LogBatch, decode_awslogs
 from functions.parser.ingest import Ingestor
 from functions.sinks.s3_parquet import LocalStore
@@ -55,3 +61,15 @@ def visible_ids(lake: Path, capsys: pytest.CaptureFixture[str]) -> Counter[str]:
 
 def object_names(lake: Path, folder: str = "events") -> list[str]:
     return sorted(p.name for p in (lake / folder).rglob("*") if p.is_file())
+
+
+def s3_visible_ids(store: LakeStore, prefix: str) -> Counter[str]:
+    """Every event id a reader of `events` sees on S3: the live objects under the commits (the view's rule)."""
+    ids: Counter[str] = Counter()
+    for part in discover_partitions(store, prefix):
+        commits = [o for o in store.list(records.commits_prefix(prefix, part)) if o.name.endswith(".parquet")]
+        changes = [c for o in commits for c in records.decode_commit(store.get(o.key))]
+        objects = [o for o in store.list(records.data_prefix(prefix, part)) if o.name.endswith(".parquet")]
+        for obj in live_objects(objects, changes):
+            ids.update(pq.read_table(io.BytesIO(store.get(obj.key)))["event_id"].to_pylist())
+    return ids
