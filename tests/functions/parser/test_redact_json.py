@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from functions.parser.handler import handle
 from functions.parser.ingest import Ingestor
 from functions.parser.redact import REDACTED, Redactor
 from functions.parser.redact_text import SECRETS, key_kind, trigger
+from functions.parser.wiring import handle
 from functions.sinks.s3_parquet import LocalStore
 from tests.support import awslogs_event
 

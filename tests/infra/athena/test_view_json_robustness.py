@@ -15,7 +15,8 @@ from sqlglot import exp
 from functions.parser.decode import decode_awslogs
 from functions.parser.normalize import BatchContext, normalize
 from functions.sinks.s3_parquet import LocalStore, write_batch
-from loglake.engine import LocalEngine, view_files
+from loglake.engine import LocalEngine
+from loglake.views import view_files
 from tests.support import awslogs_event, load_payload
 
 BROKEN = '{"service":"reports","password":"pa\\"ss'  # a string cut after an escaped quote
