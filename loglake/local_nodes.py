@@ -17,6 +17,7 @@ import socket
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 JVM_ROOT = Path("/usr/lib/jvm")
 _JAVA_VERSION = re.compile(r'version "(\d+)(?:\.(\d+))?')
@@ -130,3 +131,41 @@ def log_tail(path: Path | None, lines: int = 30) -> str:
     if path is None or not path.exists():
         return "(no log)"
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+class NodeProcess:
+    """A local node's process, its log and its temporary home; `stop()` ends all three, even half started."""
+
+    url: str | None
+    home: Path | None
+    _process: subprocess.Popen[bytes] | None
+    _log: IO[bytes] | None
+
+    def start(self) -> str:
+        raise NotImplementedError
+
+    def _ask_to_stop(self, process: subprocess.Popen[bytes]) -> None:
+        process.terminate()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            self._ask_to_stop(process)
+            try:
+                process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout_s)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+        self.url = None
+
+    def __enter__(self) -> str:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

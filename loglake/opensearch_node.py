@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from loglake.local_nodes import (
     NodeError,
+    NodeProcess,
     fingerprint,
     is_fetched,
     java_major,
@@ -78,7 +79,7 @@ def _get_json(url: str, timeout: float) -> dict[str, Any]:
         return data
 
 
-class LocalNode:
+class LocalNode(NodeProcess):
     """One node; `with LocalNode() as url:` or `start()` / `stop()`."""
 
     def __init__(self, cache: Path = CACHE, heap: str = "512m", port: int = 0) -> None:
@@ -140,26 +141,6 @@ class LocalNode:
                 raise NodeError("timed out waiting for a green or yellow cluster")
             time.sleep(0.2)
 
-    def stop(self, timeout_s: float = 30.0) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            if process.stdin is not None:
-                process.stdin.close()  # the launcher closes the node and exits
-            try:
-                process.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout_s)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-        if self.home is not None:
-            shutil.rmtree(self.home, ignore_errors=True)
-            self.home = None
-        self.url = None
-
-    def __enter__(self) -> str:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _ask_to_stop(self, process: subprocess.Popen[bytes]) -> None:
+        if process.stdin is not None:
+            process.stdin.close()  # the launcher closes the node and exits

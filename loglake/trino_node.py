@@ -30,6 +30,7 @@ from typing import IO, Any
 
 from loglake.local_nodes import (
     NodeError,
+    NodeProcess,
     find_java_home,
     fingerprint,
     free_port,
@@ -127,7 +128,7 @@ def _die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-class LocalTrino:
+class LocalTrino(NodeProcess):
     """One node; `with LocalTrino() as url:` or `start()` / `stop()`."""
 
     def __init__(self, cache: Path = CACHE, heap: str = "2G", port: int = 0) -> None:
@@ -204,29 +205,6 @@ class LocalTrino:
                 return
             time.sleep(0.25)
         raise NodeError("timed out waiting for the server to start")
-
-    def stop(self, timeout_s: float = 30.0) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            process.terminate()  # Trino shuts down on SIGTERM
-            try:
-                process.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout_s)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-        if self.home is not None:
-            shutil.rmtree(self.home, ignore_errors=True)
-            self.home = None
-        self.url = None
-
-    def __enter__(self) -> str:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _info(url: str) -> dict[str, Any]:
