@@ -13,8 +13,10 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -163,6 +165,19 @@ class NodeProcess:
             shutil.rmtree(self.home, ignore_errors=True)
             self.home = None
         self.url = None
+
+    def serve(self, ready: Callable[[str], None]) -> None:
+        """Start, hand the URL to `ready`, then run until Ctrl-C or SIGTERM; the node is stopped either way."""
+        url = self.start()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            ready(url)
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
 
     def __enter__(self) -> str:
         return self.start()

@@ -8,9 +8,7 @@ loglake opensearch dashboards --namespace team-a > saved-objects.ndjson
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
 from opensearchpy.exceptions import OpenSearchException
 
@@ -48,10 +46,8 @@ def run_fetch(args: argparse.Namespace) -> int:
 def run_node(args: argparse.Namespace) -> int:
     node = LocalNode(heap=args.heap, port=args.port)
     print("starting a local OpenSearch node (the first run fetches its jars with Maven)...", file=sys.stderr)
-    url = node.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+
+    def ready(url: str) -> None:
         if args.setup:
             args.opensearch_url, args.opensearch_auth, args.secret_arn = url, "none", None
             args.aws_region, args.insecure, args.index_prefix = None, False, DEFAULT_INDEX_PREFIX
@@ -59,11 +55,8 @@ def run_node(args: argparse.Namespace) -> int:
                 print(line, file=sys.stderr)
         print(url, flush=True)
         print(f"export LOGLAKE_OPENSEARCH_URL={url}   # data in {node.home}; Ctrl-C stops", file=sys.stderr)
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        node.stop()
+
+    node.serve(ready)
     return 0
 
 

@@ -8,9 +8,7 @@ loglake trino sync --server URL                      # register the hours writte
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 
 from loglake.commands.engines import add_trino_arguments, trino_from
 from loglake.trino_node import CACHE, LocalTrino, fetch
@@ -45,17 +43,12 @@ def run_fetch(args: argparse.Namespace) -> int:
 def run_node(args: argparse.Namespace) -> int:
     node = LocalTrino(heap=args.heap, port=args.port)
     print("starting a local Trino node (the first run fetches it with Maven, ~450 MB)...", file=sys.stderr)
-    url = node.start()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    try:
+
+    def ready(url: str) -> None:
         print(url, flush=True)
         print(f"loglake trino setup --server {url} --location LAKE   # catalog hive; Ctrl-C stops", file=sys.stderr)
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        node.stop()
+
+    node.serve(ready)
     return 0
 
 

@@ -56,3 +56,25 @@ def test_java_versions_are_read_from_the_banner(banner: str, major: int, monkeyp
 
     monkeypatch.setattr(subprocess, "run", fake_run)
     assert java_major("java") == major
+
+
+def test_the_node_command_serves_until_sigterm_then_stops_the_node(opensearch_url: str) -> None:
+    # Given `loglake opensearch node` started as a user starts it
+    import signal
+    import sys
+
+    command = [sys.executable, "-m", "loglake.cli", "opensearch", "node"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip()
+        # When it has printed its URL, the node answers there
+        assert url.startswith("http://127.0.0.1:") and get(f"{url}/_cluster/health")["status"] in ("green", "yellow")
+        # And on SIGTERM the command exits 0 and the node is gone
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with pytest.raises(OSError):
+        get(f"{url}/_cluster/health")
