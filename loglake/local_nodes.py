@@ -138,10 +138,12 @@ def log_tail(path: Path | None, lines: int = 30) -> str:
 class NodeProcess:
     """A local node's process, its log and its temporary home; `stop()` ends all three, even half started."""
 
-    url: str | None
-    home: Path | None
-    _process: subprocess.Popen[bytes] | None
-    _log: IO[bytes] | None
+    def __init__(self, cache: Path, heap: str, port: int) -> None:
+        self.cache, self.heap, self.port = cache, heap, port  # port 0: a free one
+        self.url: str | None = None
+        self.home: Path | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
 
     def start(self) -> str:
         raise NotImplementedError

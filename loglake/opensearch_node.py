@@ -21,7 +21,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from loglake.local_nodes import (
     NodeError,
@@ -83,11 +83,7 @@ class LocalNode(NodeProcess):
     """One node; `with LocalNode() as url:` or `start()` / `stop()`."""
 
     def __init__(self, cache: Path = CACHE, heap: str = "512m", port: int = 0) -> None:
-        self.cache, self.heap, self.port = cache, heap, port
-        self.url: str | None = None
-        self.home: Path | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+        super().__init__(cache, heap, port)
 
     @property
     def log_path(self) -> Path | None:

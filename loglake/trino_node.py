@@ -26,7 +26,7 @@ import urllib.request
 import uuid
 import zipfile
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from loglake.local_nodes import (
     NodeError,
@@ -132,11 +132,7 @@ class LocalTrino(NodeProcess):
     """One node; `with LocalTrino() as url:` or `start()` / `stop()`."""
 
     def __init__(self, cache: Path = CACHE, heap: str = "2G", port: int = 0) -> None:
-        self.cache, self.heap, self.port = cache, heap, port
-        self.url: str | None = None
-        self.home: Path | None = None
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log: IO[bytes] | None = None
+        super().__init__(cache, heap, port)
 
     @property
     def log_path(self) -> Path | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from loglake.commands.engines import add_engine_arguments, open_engine
-from loglake.commands.lake_scope import add_scope_arguments, scope_from
+from loglake.commands.engines import add_engine_arguments
+from loglake.commands.lake_scope import add_scope_arguments, print_or_run, scope_from
 from loglake.cwlogs_query.filter_parser import parse_filter_pattern
 from loglake.cwlogs_query.filter_sql import to_sql
 from loglake.cwlogs_query.scope import Scope
@@ -41,9 +41,7 @@ def filter_sql(pattern: str, scope: Scope, *, count: bool = False, limit: int | 
 
 def run(args: argparse.Namespace) -> int:
     sql = filter_sql(args.pattern, scope_from(args), count=args.count, limit=args.limit)
-    if args.print_sql:
-        print(sql)
-        return 0
-    result = open_engine(args).query(sql)
-    print(result.rows[0][0] if args.count else render(result, args.format))
+    result = print_or_run(args, sql)
+    if result is not None:
+        print(result.rows[0][0] if args.count else render(result, args.format))
     return 0

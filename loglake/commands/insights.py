@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from loglake.commands.engines import add_engine_arguments, open_engine
-from loglake.commands.lake_scope import add_scope_arguments, scope_from
+from loglake.commands.engines import add_engine_arguments
+from loglake.commands.lake_scope import add_scope_arguments, print_or_run, scope_from
 from loglake.cwlogs_query.insights_sql import to_sql
 from loglake.output import FORMATS, render
 
@@ -25,9 +25,7 @@ def register(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     sql = to_sql(args.query, scope_from(args))
-    if args.print_sql:
-        print(sql)
-        return 0
-    result = open_engine(args).query(sql)
-    print(render(result, args.format))
+    result = print_or_run(args, sql)
+    if result is not None:
+        print(render(result, args.format))
     return 0

@@ -1,10 +1,13 @@
-"""Arguments shared by `loglake filter`, `metric-filter` and `insights`: which log groups and when."""
+"""What `loglake filter`, `metric-filter` and `insights` share: which log groups and when, and how the SQL
+they translate is printed (`--print-sql`) or run."""
 
 from __future__ import annotations
 
 import argparse
 
+from loglake.commands.engines import open_engine
 from loglake.cwlogs_query.scope import Scope, parse_time
+from loglake.engine import Result
 
 
 def add_scope_arguments(parser: argparse.ArgumentParser) -> None:
@@ -17,3 +20,11 @@ def add_scope_arguments(parser: argparse.ArgumentParser) -> None:
 
 def scope_from(args: argparse.Namespace) -> Scope:
     return Scope(tuple(args.log_group), args.since, args.until)
+
+
+def print_or_run(args: argparse.Namespace, sql: str) -> Result | None:
+    """With `--print-sql`, print the translated SQL and return None; otherwise run it on the chosen engine."""
+    if args.print_sql:
+        print(sql)
+        return None
+    return open_engine(args).query(sql)

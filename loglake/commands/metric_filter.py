@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import re
 
-from loglake.commands.engines import add_engine_arguments, open_engine
+from loglake.commands.engines import add_engine_arguments
 from loglake.commands.errors import UsageError
-from loglake.commands.lake_scope import add_scope_arguments, scope_from
+from loglake.commands.lake_scope import add_scope_arguments, print_or_run, scope_from
 from loglake.cwlogs_query.errors import QuerySyntaxError
 from loglake.cwlogs_query.filter_ast import TextPattern
 from loglake.cwlogs_query.filter_parser import NUMBER, parse_filter_pattern
@@ -77,9 +77,7 @@ def run(args: argparse.Namespace) -> int:
         sql = metric_sql(args.pattern, scope_from(args), args.period, args.value, args.default_value)
     except ValueError as exc:  # a --value or --default-value the pattern can't give
         raise UsageError(str(exc)) from exc
-    if args.print_sql:
-        print(sql)
-        return 0
-    result = open_engine(args).query(sql)
-    print(render(result, args.format))
+    result = print_or_run(args, sql)
+    if result is not None:
+        print(render(result, args.format))
     return 0
