@@ -55,12 +55,12 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from functions.clock import now_ms
 from functions.compactor import records
 from functions.compactor.lease import Lease, LeaseBusy, LeaseLost
 from functions.compactor.merge import merge_files
@@ -72,10 +72,6 @@ from schemas.lake import REMOVED
 MIB = 1024 * 1024
 StepHook = Callable[[str, Partition], None]
 RUNNING, FAILED = "running", "failed"
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _ignore(step: str, part: Partition) -> None:
@@ -119,7 +115,7 @@ class Compactor:
     store: LakeStore
     prefix: str
     config: CompactionConfig = field(default_factory=CompactionConfig)
-    clock: Callable[[], int] = _now_ms
+    clock: Callable[[], int] = now_ms
     on_step: StepHook = _ignore
     lease: Lease | None = None
 

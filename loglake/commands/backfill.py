@@ -23,7 +23,7 @@ from functions.backfill.reader import LOGLAKE_FILTER, BackfillError, describe_gr
 from functions.backfill.runner import Backfill, Lake, Options, Stats, plan_jobs
 from functions.backfill.throttle import Throttle
 from functions.parser.ingest import Ingestor
-from functions.sinks.keys import HOUR_MS
+from functions.sinks.keys import DAY_MS, HOUR_MS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 _RELATIVE = re.compile(r"^(\d+)([dh])$")
@@ -33,7 +33,7 @@ def parse_time(text: str, now_ms: int) -> int:
     """ISO 8601 date or date-time (UTC unless it says otherwise), or `<n>d` / `<n>h` before now → epoch ms."""
     relative = _RELATIVE.match(text.strip())
     if relative:
-        unit = 24 * HOUR_MS if relative.group(2) == "d" else HOUR_MS
+        unit = DAY_MS if relative.group(2) == "d" else HOUR_MS
         return now_ms - int(relative.group(1)) * unit
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))

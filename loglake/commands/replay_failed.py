@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 from functions.backfill.runner import Lake
+from functions.clock import now_ms
 from functions.sinks.opensearch import BulkConfig, BulkSender
 from functions.sinks.opensearch_docs import Failure, parse_failure_line
 from loglake.opensearch_cli import add_connection_options, client_from_args
@@ -58,8 +59,7 @@ def replay(lake: Lake, sender: BulkSender, budget_s: float = 120.0) -> ReplayRep
         report.indexed += sent.indexed
         report.still_failed += len(sent.failures)
         if sent.failures:
-            now = time.time_ns() // 1_000_000
-            body = b"".join(failure.to_line(now) for failure in sent.failures)
+            body = b"".join(failure.to_line(now_ms()) for failure in sent.failures)
             store.put(key, body, content_type="application/x-ndjson")
         else:
             store.delete(key)
