@@ -99,7 +99,6 @@ class RunSummary:
     files_out: int = 0
     rows: int = 0
     duplicates: int = 0  # rows dropped by merges: later copies of an event id
-    bytes_in: int = 0
     deleted: int = 0
     garbage: int = 0
     refused: int = 0  # plans whose commit number someone else took: dropped, nothing visible changed
@@ -237,7 +236,6 @@ class Compactor:
         summary.files_out += len(added)
         summary.rows += result.rows_out
         summary.duplicates += result.duplicates
-        summary.bytes_in += sum(o.size for o in inputs)
         return records.Plan(generation, added, tuple(names), result.rows_out, self.clock(), head)
 
     def _advance(
