@@ -28,11 +28,11 @@ class UsageError(Exception):
 
 
 def usage_errors() -> tuple[type[BaseException], ...]:
-    from loglake import athena_setup, trino_setup  # their SetupError: a database name or location refused
     from loglake.cwlogs_query.errors import QuerySyntaxError
+    from loglake.setup_plan import SetupError  # athena/trino setup: a name or location refused
     from subscription.rules_loader import RulesError  # a rules file refused, naming its line
 
-    return (UsageError, QuerySyntaxError, RulesError, athena_setup.SetupError, trino_setup.SetupError)
+    return (UsageError, QuerySyntaxError, RulesError, SetupError)
 
 
 def expected_failures() -> tuple[type[BaseException], ...]:
