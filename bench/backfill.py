@@ -29,10 +29,10 @@ from botocore.awsrequest import AWSResponse
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from functions.sinks.keys import DAY_MS  # noqa: E402
 from loglake.cli import main  # noqa: E402
 from tests.functions.backfill.history import LINES  # noqa: E402
 
-DAY_MS = 86_400_000
 START_MS = 1_795_737_600_000  # a UTC midnight
 STREAMS = 10
 PAGE_BYTES = 1_000_000

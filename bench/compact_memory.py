@@ -32,11 +32,11 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from functions.parser.decode import decode_awslogs  # noqa: E402
 from functions.parser.normalize import BatchContext, normalize  # noqa: E402
+from functions.sinks.keys import HOUR_MS  # noqa: E402
 from functions.sinks.s3_parquet import encode_parquet  # noqa: E402
 from loglake.synth import generate  # noqa: E402
 
 START_MS = 1_795_737_600_000  # 2026-11-27T00:00Z
-HOUR_MS = 3_600_000
 MIB = 1024 * 1024
 OLD_MERGE = "a4181e9"  # the last commit with the in-memory merge
 
@@ -46,11 +46,11 @@ sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from functions.compactor.compact import CompactionConfig, Compactor
 from functions.compactor.store import LocalLakeStore
-from functions.sinks.keys import Partition
+from functions.sinks.keys import HOUR_MS, Partition
 lake, budget, workdir = Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 config = CompactionConfig(grace_ms=0, budget_bytes=budget, workdir=workdir, max_input_bytes=1 << 40)
 started = time.perf_counter()
-summary = Compactor(LocalLakeStore(lake), "", config, clock=lambda: 1_795_737_600_000 + 3 * 3_600_000).run(
+summary = Compactor(LocalLakeStore(lake), "", config, clock=lambda: 1_795_737_600_000 + 3 * HOUR_MS).run(
     [Partition("2026-11-27", 0)]
 )
 seconds = time.perf_counter() - started

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from loglake.athena import Athena
 from loglake.questions import Question
+from loglake.setup_plan import SetupError, Statement
 from loglake.views import View
 from schemas.glue import glue_ddl
 from schemas.lake import EVENT_COMMITS, EVENT_OBJECTS
@@ -17,17 +18,6 @@ from schemas.lake import EVENT_COMMITS, EVENT_OBJECTS
 NAMED_QUERY_PREFIX = "loglake_"
 _DESCRIPTION_LIMIT = 1024  # Athena's limit on a named query's description
 _DATABASE = re.compile(r"^[a-z0-9_]{1,255}$")
-
-
-class SetupError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Statement:
-    label: str
-    sql: str
-    in_database: bool = True  # run with the database as context (not before it exists)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from functions.parser.wiring import build_indexer
 from functions.sinks.opensearch import OpenSearchIndexer
 from functions.sinks.opensearch_auth import build_client
 from functions.sinks.s3_parquet import LocalStore, ObjectStore
+from loglake.commands.errors import UsageError
 from loglake.opensearch_setup import setup
 from schemas.events import LEVELS, RECORD_TYPES, SOURCES
 from schemas.opensearch import DEFAULT_INDEX_PREFIX, DEFAULT_RETENTION_DAYS
@@ -71,8 +72,19 @@ def add_index_options(parser: argparse.ArgumentParser) -> None:
 
 def add_retention_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--retention-days", type=int, default=DEFAULT_RETENTION_DAYS, help="ISM: delete a daily index after N days"
+        "--retention-days", type=_days, default=DEFAULT_RETENTION_DAYS, help="ISM: delete a daily index after N days"
     )
+
+
+def _days(text: str) -> int:
+    """An argparse type: a whole number of days, at least 1 (the ISM policy's `min_index_age`)."""
+    try:
+        days = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"{days}: retention must be at least 1 day")
+    return days
 
 
 def _set(text: str | None, allowed: tuple[str, ...], flag: str) -> frozenset[str] | None:
@@ -81,7 +93,7 @@ def _set(text: str | None, allowed: tuple[str, ...], flag: str) -> frozenset[str
     values = frozenset(v.strip() for v in text.split(",") if v.strip())
     unknown = values - set(allowed)
     if unknown:
-        raise SystemExit(f"loglake: {flag}: unknown {', '.join(sorted(unknown))} (allowed: {', '.join(allowed)})")
+        raise UsageError(f"{flag}: unknown {', '.join(sorted(unknown))} (allowed: {', '.join(allowed)})")
     return values
 
 

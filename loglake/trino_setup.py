@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
+from loglake.setup_plan import SetupError, Statement
 from loglake.trino import Trino
 from loglake.views import View
 from schemas.lake import EVENT_COMMITS, EVENT_OBJECTS
@@ -20,16 +20,6 @@ from schemas.trino import qualified, quote_literal, quote_name, trino_ddl
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_]{0,127}$")
 _SCHEMES = ("s3://", "s3a://", "gs://", "abfs://", "abfss://", "hdfs://", "local://", "file://")
-
-
-class SetupError(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Statement:
-    label: str
-    sql: str
 
 
 def lake_location(location: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from functions.sinks.keys import DAY_MS, HOUR_MS
 from subscription.rules import RuleSet
 
 # Fact (dated): CloudWatch Logs storage ("Store (Archival)", Standard log class) is USD 0.03 per GB-month
@@ -26,9 +27,8 @@ from subscription.rules import RuleSet
 STORAGE_USD_PER_GB_MONTH = 0.03
 STORAGE_PRICE_AS_OF = "2026-06 (us-east-1, Standard log class)"
 GB = 2**30
-DAY_MS = 86_400_000
 PAST_TOLERANCE_MS = 14 * DAY_MS  # events can be up to 14 days older than the group that holds them
-FUTURE_TOLERANCE_MS = 2 * 3_600_000  # and up to 2 hours ahead of their ingestion
+FUTURE_TOLERANCE_MS = 2 * HOUR_MS  # and up to 2 hours ahead of their ingestion
 
 
 @dataclass(frozen=True)

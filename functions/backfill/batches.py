@@ -80,8 +80,6 @@ class ChunkBuilder:
                 owner=self.owner,
                 log_group=self.log_group,
                 log_stream=stream,
-                subscription_filters=(),
-                policy_level=None,
                 event_ids=buffer.ids,
                 timestamps=buffer.timestamps,
                 messages=buffer.messages,

@@ -29,7 +29,7 @@ from functions.backfill.windows import DEFAULT_WINDOW_MS, GroupRange, Window, gr
 from functions.compactor.store import LakeStore, LocalLakeStore, S3LakeStore
 from functions.parser.ingest import Ingestor
 from functions.parser.normalize import BatchContext, normalize
-from functions.sinks.keys import normalize_prefix
+from functions.sinks.keys import HOUR_MS, normalize_prefix
 from functions.sinks.s3_parquet import WrittenObject, write_batch
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def plan_jobs(lake: Lake, groups: list[GroupInfo], options: Options, now_ms: int
         span = group_range(info.name, options.since_ms, until, boundary, info.created_ms)
         previous = checkpoint.load(lake.store, lake.prefix, info.name)
         if previous is not None and previous.window_ms != options.window_ms:
-            hours = previous.window_ms // 3_600_000
+            hours = previous.window_ms // HOUR_MS
             raise BackfillError(f"{info.name} was backfilled with --window-hours {hours}: use it again (object keys)")
         resume = checkpoint.resume_from(previous, span, options.window_ms)
         todo = windows(span, options.window_ms, resume)

@@ -55,12 +55,12 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from functions.clock import now_ms
 from functions.compactor import records
 from functions.compactor.lease import Lease, LeaseBusy, LeaseLost
 from functions.compactor.merge import merge_files
@@ -72,10 +72,6 @@ from schemas.lake import REMOVED
 MIB = 1024 * 1024
 StepHook = Callable[[str, Partition], None]
 RUNNING, FAILED = "running", "failed"
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _ignore(step: str, part: Partition) -> None:
@@ -103,7 +99,6 @@ class RunSummary:
     files_out: int = 0
     rows: int = 0
     duplicates: int = 0  # rows dropped by merges: later copies of an event id
-    bytes_in: int = 0
     deleted: int = 0
     garbage: int = 0
     refused: int = 0  # plans whose commit number someone else took: dropped, nothing visible changed
@@ -119,7 +114,7 @@ class Compactor:
     store: LakeStore
     prefix: str
     config: CompactionConfig = field(default_factory=CompactionConfig)
-    clock: Callable[[], int] = _now_ms
+    clock: Callable[[], int] = now_ms
     on_step: StepHook = _ignore
     lease: Lease | None = None
 
@@ -241,7 +236,6 @@ class Compactor:
         summary.files_out += len(added)
         summary.rows += result.rows_out
         summary.duplicates += result.duplicates
-        summary.bytes_in += sum(o.size for o in inputs)
         return records.Plan(generation, added, tuple(names), result.rows_out, self.clock(), head)
 
     def _advance(

@@ -20,19 +20,15 @@ from __future__ import annotations
 import json
 import os
 import socket
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from functions.clock import now_ms
 from functions.compactor.records import lease_key
 from functions.compactor.store import LakeStore
 
 DEFAULT_TTL_MS = 20 * 60_000  # longer than the Lambda's 15-minute timeout
-
-
-def _now_ms() -> int:
-    return time.time_ns() // 1_000_000
 
 
 def _holder_name() -> str:
@@ -67,7 +63,7 @@ class Lease:
     store: LakeStore
     prefix: str
     ttl_ms: int = DEFAULT_TTL_MS
-    clock: Callable[[], int] = _now_ms
+    clock: Callable[[], int] = now_ms
     holder: str = field(default_factory=_holder_name)
     token: int = 0  # which acquisition of the lake's lease this is (0: not held)
     _tag: str | None = None

@@ -19,16 +19,14 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Protocol
-
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING, Protocol
 
 from functions.compactor.visibility import ObjectInfo
 from functions.sinks.s3_parquet import PARQUET, LocalStore, S3Store
 
-# S3's answers to a conditional write that lost: 412 (the condition is false), 409 (a concurrent
-# conditional write to the same key), 404 (If-Match on a key that is gone).
-_LOST = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "412", "409", "404"})
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
 TEMPORARY_SUFFIX = ".tmp"
 
 
@@ -66,65 +64,42 @@ class LakeStore(Protocol):
         ...
 
 
-def _lost(error: ClientError) -> bool:
-    details = error.response.get("Error", {})
-    status = str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
-    return details.get("Code") in _LOST or status in ("409", "412")
+class S3LakeStore:
+    """The lake in an S3 bucket, through the parser's `S3Store` (one encrypted PUT a write)."""
 
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._objects = S3Store(client, bucket)
 
-class S3LakeStore(S3Store):
     def list(self, prefix: str) -> list[ObjectInfo]:
-        found: list[ObjectInfo] = []
-        for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix):
-            for item in page.get("Contents", []):
-                modified = int(item["LastModified"].timestamp() * 1000)
-                found.append(ObjectInfo(item["Key"], item["Size"], modified))
-        return found
+        return [ObjectInfo(key, size, modified_ms) for key, size, modified_ms in self._objects.list(prefix)]
 
     def get(self, key: str) -> bytes:
-        return self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        return self._objects.get(key)
+
+    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
+        self._objects.put(key, body, content_type)
 
     def put_if_absent(self, key: str, body: bytes, content_type: str = PARQUET) -> bool:
-        try:
-            self._put(key, body, content_type, IfNoneMatch="*")
-        except ClientError as error:
-            if _lost(error):
-                return False
-            raise
-        return True
+        return self._objects.put_if(key, body, content_type, expected=None) is not None
 
     def delete(self, key: str) -> None:
-        self._client.delete_object(Bucket=self._bucket, Key=key)
+        self._objects.delete(key)
 
     def read_tagged(self, key: str) -> tuple[bytes, str] | None:
-        try:
-            answer = self._client.get_object(Bucket=self._bucket, Key=key)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                return None
-            raise
-        return answer["Body"].read(), str(answer["ETag"])
+        return self._objects.get_tagged(key)
 
     def write_tagged(self, key: str, body: bytes, expected: str | None) -> str | None:
-        condition = {"IfNoneMatch": "*"} if expected is None else {"IfMatch": expected}
-        try:
-            answer = self._put(key, body, "application/json", **condition)
-        except ClientError as error:
-            if _lost(error):
-                return None
-            raise
-        return str(answer["ETag"])
+        return self._objects.put_if(key, body, "application/json", expected)
 
     def fetch(self, key: str, workdir: Path) -> Path:
         path = workdir / hashlib.sha256(key.encode()).hexdigest()[:24]
-        body = self._client.get_object(Bucket=self._bucket, Key=key)["Body"]
-        with path.open("wb") as handle:  # streamed in chunks: the object never is whole in memory
-            shutil.copyfileobj(body, handle, 1024 * 1024)
+        with path.open("wb") as handle:
+            self._objects.download(key, handle)
         return path
 
     def put_file(self, key: str, path: Path, content_type: str = PARQUET) -> None:
         with path.open("rb") as handle:  # one PUT streamed from disk (no multipart upload to leave behind)
-            self._put(key, handle, content_type)
+            self._objects.put(key, handle, content_type)
 
     def remove_temporaries(self, prefix: str, older_than_ms: int) -> int:
         return 0  # a PUT is atomic and the compactor never starts a multipart upload: nothing half-written

@@ -53,8 +53,6 @@ class LogBatch:
     owner: str
     log_group: str
     log_stream: str
-    subscription_filters: tuple[str, ...]
-    policy_level: str | None
     event_ids: list[str]
     timestamps: list[int]
     messages: list[str]
@@ -184,15 +182,11 @@ def batch_from_json(raw: bytes | bytearray) -> LogBatch | None:
     if message_type != "DATA_MESSAGE":
         raise DecodeError(f"unexpected messageType {message_type!r}")
     ids, timestamps, messages = _columns(_require(payload, "logEvents", list))
-    filters = payload.get("subscriptionFilters") or []
-    policy_level = payload.get("policyLevel")
     owner, group, stream = storable([_require(payload, k, str) for k in ("owner", "logGroup", "logStream")])
     return LogBatch(
         owner=owner,
         log_group=group,
         log_stream=stream,
-        subscription_filters=tuple(storable([str(f) for f in filters])) if isinstance(filters, list) else (),
-        policy_level=storable([policy_level])[0] if isinstance(policy_level, str) else None,
         event_ids=ids,
         timestamps=timestamps,
         messages=messages,

@@ -127,16 +127,17 @@ def inherit_request_ids(record_type: Column, request_id: Column) -> Column:
     return result
 
 
-def _batch_source(batch: LogBatch, parsed: pa.Table) -> str:
+def _source_before_parsing(batch: LogBatch) -> str:
+    """By the group's name; a custom group whose stream is a Lambda's (`2026/11/27/[$LATEST]…`) is Lambda's."""
     source = source_of(batch.log_group)
+    return "lambda" if source == "other" and function_name_of(batch.log_group, batch.log_stream) else source
+
+
+def _source_after_parsing(source: str, parsed: pa.Table) -> str:
+    """A custom group that holds the Lambda platform's own records (START, REPORT…) is Lambda's too."""
     if source == "other" and parsed.num_rows and pc.any(pc.is_in(parsed["record_type"], _LAMBDA_MARKERS)).as_py():
         return "lambda"
     return source
-
-
-def _source_before_parsing(batch: LogBatch) -> str:
-    source = source_of(batch.log_group)
-    return "lambda" if source == "other" and function_name_of(batch.log_group, batch.log_stream) else source
 
 
 def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
@@ -146,7 +147,7 @@ def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
     parsed_lines: ParsedLines = parse_lines(batch.messages, fallback)
     parsed = parsed_lines.columns
     n = len(batch)
-    source = source if source == "lambda" else _batch_source(batch, parsed)
+    source = _source_after_parsing(source, parsed)
     api_id, stage = apigateway_execution.api_and_stage_from_group(batch.log_group)
     request_id = _column(parsed, "request_id")
     if source == "lambda" and request_id.null_count:

@@ -42,7 +42,7 @@ Strings: TypeAlias = Any  # a pa.StringArray; the stubs' compute overloads don't
 COLUMNS = ("message", "raw", "attributes", "error_message", "stack_trace")
 DEFAULT_RULES = (AWS_KEYS, SECRETS, TOKENS, PRIVATE_KEYS)
 ALIASES = {"bearer": TOKENS}  # the name `tokens` had before it covered more than bearer tokens
-__all__ = ["BUILTINS", "DEFAULT_RULES", "NONE", "REDACTED", "RedactionError", "Redactor", "Rule", "luhn_ok"]
+__all__ = ["BUILTINS", "DEFAULT_RULES", "REDACTED", "RedactionError", "Redactor", "Rule", "luhn_ok"]
 
 
 class RedactionError(ValueError):
@@ -197,6 +197,3 @@ class Redactor:
             if changed:
                 table = table.set_column(index, table.schema.field(index), column)
         return table, total
-
-
-NONE = Redactor(())

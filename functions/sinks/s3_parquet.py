@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from botocore.exceptions import ClientError
 
 from functions.sinks.keys import HOUR_MS, Partition, object_key, partition_of_hour
 
@@ -84,17 +86,63 @@ class WrittenObject:
 
 
 class S3Store:
-    """Objects in an S3 bucket. Retries are botocore's (configure the client with retry mode)."""
+    """Objects in an S3 bucket. Retries are botocore's (configure the client with retry mode).
+
+    Every write is one PUT, encrypted at rest. `put_if` is S3's conditional write: `If-None-Match: *`
+    when the key must not exist yet, `If-Match: <ETag>` when it must still be the version read."""
 
     def __init__(self, client: S3Client, bucket: str) -> None:
         self._client = client
         self._bucket = bucket
 
-    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
+    def put(self, key: str, body: bytes | IO[bytes], content_type: str = PARQUET) -> None:
+        """Write `key` (a file object is streamed: no multipart upload to leave behind)."""
         self._put(key, body, content_type)
 
+    def put_if(self, key: str, body: bytes | IO[bytes], content_type: str, expected: str | None) -> str | None:
+        """Write `key` only if its ETag is still `expected` (None: only if it does not exist); the new
+        ETag, or None when the condition was false and nothing was written."""
+        condition = {"IfNoneMatch": "*"} if expected is None else {"IfMatch": expected}
+        try:
+            answer = self._put(key, body, content_type, **condition)
+        except ClientError as error:
+            if _lost_condition(error):
+                return None
+            raise
+        return str(answer["ETag"])
+
+    def get(self, key: str) -> bytes:
+        body: bytes = self._client.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        return body
+
+    def get_tagged(self, key: str) -> tuple[bytes, str] | None:
+        """The body and ETag of `key`; None when it does not exist."""
+        try:
+            answer = self._client.get_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+        return answer["Body"].read(), str(answer["ETag"])
+
+    def download(self, key: str, target: IO[bytes]) -> None:
+        """Copy `key` into `target` in chunks: the object is never whole in memory."""
+        body = self._client.get_object(Bucket=self._bucket, Key=key)["Body"]
+        shutil.copyfileobj(body, target, 1024 * 1024)
+
+    def list(self, prefix: str) -> list[tuple[str, int, int]]:
+        """`(key, size, last modified in epoch ms)` of every object whose key starts with `prefix`."""
+        found = []
+        for page in self._client.get_paginator("list_objects_v2").paginate(Bucket=self._bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                found.append((item["Key"], item["Size"], int(item["LastModified"].timestamp() * 1000)))
+        return found
+
+    def delete(self, key: str) -> None:
+        """Remove `key`; removing a missing key is not an error (S3 answers 204 either way)."""
+        self._client.delete_object(Bucket=self._bucket, Key=key)
+
     def _put(self, key: str, body: bytes | IO[bytes], content_type: str, **conditions: Any) -> Any:
-        """One PUT, encrypted at rest; `conditions` are S3 conditional-write headers (e.g. IfNoneMatch)."""
         return self._client.put_object(
             Bucket=self._bucket,
             Key=key,
@@ -103,6 +151,17 @@ class S3Store:
             ServerSideEncryption="AES256",
             **conditions,
         )
+
+
+# S3's answers to a conditional write that lost: 412 (the condition is false), 409 (a concurrent
+# conditional write to the same key), 404 (If-Match on a key that is gone).
+_LOST = frozenset({"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "412", "409", "404"})
+
+
+def _lost_condition(error: ClientError) -> bool:
+    details = error.response.get("Error", {})
+    status = str(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
+    return details.get("Code") in _LOST or status in ("409", "412")
 
 
 class LocalStore:

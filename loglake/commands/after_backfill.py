@@ -13,13 +13,13 @@ import sys
 import time
 from typing import TextIO
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from functions.backfill import checkpoint
-from functions.backfill.reader import BackfillError, GroupInfo, describe_groups, logs_client
+from functions.backfill.reader import GroupInfo, describe_groups, logs_client
 from functions.backfill.runner import Lake
 from functions.backfill.throttle import Throttle
 from functions.clock import now_ms
+from loglake.commands.errors import FAILURE, UsageError
+from loglake.commands.lakes import open_lake
 from subscription.apply import Status, apply_group
 from subscription.plan import Action, ActionKind, GroupPlan, LogGroupState, PlanSettings
 from subscription.retention_savings import (
@@ -31,9 +31,9 @@ from subscription.retention_savings import (
     Proposal,
     propose,
 )
-from subscription.rules_loader import RulesError, load_rules_file
+from subscription.rules_loader import load_rules_file
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, FAILURE
 HEADERS = ("LOG GROUP", "STORED", "RETENTION", "PROPOSED", "SAVES/MONTH", "WHY")
 
 
@@ -73,24 +73,15 @@ def _record(lake: Lake, name: str) -> BackfillRecord | None:
     return BackfillRecord(saved.start_ms, saved.end_ms, saved.ingested_before, saved.complete)
 
 
-def run(args: argparse.Namespace, *, apply: bool, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out, err = out or sys.stdout, err or sys.stderr
+def run(args: argparse.Namespace, *, apply: bool, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     if not args.lake:
-        print("loglake groups: --after-backfill needs --lake (where the backfill wrote)", file=err)
-        return EXIT_USAGE
-    try:
-        rules = load_rules_file(args.rules)
-        lake = Lake.parse(args.lake, args.region)
-    except (RulesError, ValueError) as error:
-        print(f"loglake groups: {error}", file=err)
-        return EXIT_USAGE
+        raise UsageError("--after-backfill needs --lake (where the backfill wrote)")
+    rules = load_rules_file(args.rules)  # a RulesError names the file and line: a usage error
+    lake = open_lake(args.lake, args.region)
     client = logs_client(args.region, args.endpoint_url)
-    try:
-        infos = describe_groups(client, Throttle(ceiling=1, rate=5.0), time.sleep, prefix=args.prefix)
-        facts = [_facts(client, info) for info in infos]
-    except (BackfillError, ClientError, BotoCoreError) as error:
-        print(f"loglake groups: cannot read the log groups: {error}", file=err)
-        return EXIT_FAILED
+    infos = describe_groups(client, Throttle(ceiling=1, rate=5.0), time.sleep, prefix=args.prefix)
+    facts = [_facts(client, info) for info in infos]
     records = {f.name: r for f in facts if (r := _record(lake, f.name)) is not None}
     proposals = propose(facts, records, rules, now_ms(), args.storage_price)
     print_proposals(proposals, args.storage_price, out)

@@ -1,4 +1,5 @@
-"""`loglake athena setup`: create the database, the `events` table, the views and the named queries."""
+"""`loglake athena setup`: the database, the lake's tables (`events_objects`, `events_commits`), the views
+(`events` first) and the named queries."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from loglake.views import ordered_views
 def register(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     setup = actions.add_parser(
-        "setup", help="create the database, the events table (partition projection), the views and named queries"
+        "setup", help="create the database, the lake's two tables (partition projection), the views and named queries"
     )
     add_athena_arguments(setup, database_required=True)
-    setup.add_argument("--location", required=True, help="the events table prefix, e.g. s3://bucket/lake/events/")
+    setup.add_argument("--location", required=True, help="the lake's events/ prefix, e.g. s3://bucket/lake/events/")
     setup.add_argument(
-        "--recreate-table", action="store_true", help="drop and create the table (after a schema change)"
+        "--recreate-table", action="store_true", help="drop and create the two tables (after a schema change)"
     )
     setup.set_defaults(run=run_setup_command)
 

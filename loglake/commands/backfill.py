@@ -15,17 +15,21 @@ import argparse
 import re
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from functions import clock
 from functions.backfill.reader import LOGLAKE_FILTER, BackfillError, describe_groups, logs_client
-from functions.backfill.runner import Backfill, Lake, Options, Stats, plan_jobs
+from functions.backfill.runner import Backfill, Options, Stats, plan_jobs
 from functions.backfill.throttle import Throttle
 from functions.parser.ingest import Ingestor
-from functions.sinks.keys import HOUR_MS
+from functions.sinks.keys import DAY_MS, HOUR_MS
+from loglake.commands.errors import UsageError
+from loglake.commands.lakes import open_lake
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK = 0
+N = TypeVar("N", int, float)
 _RELATIVE = re.compile(r"^(\d+)([dh])$")
 
 
@@ -33,15 +37,30 @@ def parse_time(text: str, now_ms: int) -> int:
     """ISO 8601 date or date-time (UTC unless it says otherwise), or `<n>d` / `<n>h` before now → epoch ms."""
     relative = _RELATIVE.match(text.strip())
     if relative:
-        unit = 24 * HOUR_MS if relative.group(2) == "d" else HOUR_MS
+        unit = DAY_MS if relative.group(2) == "d" else HOUR_MS
         return now_ms - int(relative.group(1)) * unit
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected an ISO date/time or <n>d / <n>h") from error
+        raise UsageError(f"{text!r}: expected an ISO date/time or <n>d / <n>h") from error
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp() * 1000)
+
+
+def _positive(kind: Callable[[str], N]) -> Callable[[str], N]:
+    """An argparse type: a number of `kind` above zero."""
+
+    def parse(text: str) -> N:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind.__name__}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0")
+        return value
+
+    return parse
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -63,14 +82,16 @@ def register(parser: argparse.ArgumentParser) -> None:
         "account-level subscription policy delivers them (its time; default: each group's filter)",
     )
     parser.add_argument("--filter-name", default=LOGLAKE_FILTER, help="the live subscription filter's name")
-    parser.add_argument("--concurrency", type=int, default=4, help="most FilterLogEvents calls in flight (4)")
+    parser.add_argument(
+        "--concurrency", type=_positive(int), default=4, help="most FilterLogEvents calls in flight (4)"
+    )
     parser.add_argument(
         "--rate",
-        type=float,
+        type=_positive(float),
         default=5.0,
         help="most FilterLogEvents calls per second (5: the default account quota; leave room for other callers)",
     )
-    parser.add_argument("--window-hours", type=int, default=24, help="event time one task reads (24)")
+    parser.add_argument("--window-hours", type=_positive(int), default=24, help="event time one task reads (24)")
     parser.add_argument("--region", default=None, help="AWS region (default: from the AWS config)")
     parser.add_argument("--endpoint-url", default=None, help="CloudWatch Logs endpoint (a moto server, locally)")
     parser.set_defaults(run=run)
@@ -79,20 +100,16 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, err: TextIO | None = None, out: TextIO | None = None) -> int:
     err, out = err or sys.stderr, out or sys.stdout
     now_ms = clock.now_ms()
-    try:
-        options = Options(
-            since_ms=parse_time(args.since, now_ms),
-            until_ms=None if args.until is None else parse_time(args.until, now_ms),
-            window_ms=args.window_hours * HOUR_MS,
-            concurrency=args.concurrency,
-            rate=args.rate,
-            live_since_ms=None if args.live_since is None else parse_time(args.live_since, now_ms),
-        )
-        lake = Lake.parse(args.lake, args.region)
-        throttle = Throttle(ceiling=options.concurrency, rate=options.rate)
-    except (argparse.ArgumentTypeError, ValueError) as error:
-        print(f"loglake backfill: {error}", file=err)
-        return EXIT_USAGE
+    options = Options(
+        since_ms=parse_time(args.since, now_ms),
+        until_ms=None if args.until is None else parse_time(args.until, now_ms),
+        window_ms=args.window_hours * HOUR_MS,
+        concurrency=args.concurrency,
+        rate=args.rate,
+        live_since_ms=None if args.live_since is None else parse_time(args.live_since, now_ms),
+    )
+    lake = open_lake(args.lake, args.region)
+    throttle = Throttle(ceiling=options.concurrency, rate=options.rate)
     client = logs_client(args.region, args.endpoint_url)
     try:
         groups = describe_groups(
@@ -120,9 +137,8 @@ def run(args: argparse.Namespace, err: TextIO | None = None, out: TextIO | None 
         progress = ProgressLine(err)
         stats = Backfill(client, lake, ingestor, options, throttle).run(jobs, progress.show)
         progress.close()
-    except BackfillError as error:
-        print(f"loglake backfill: {error}; rerun the same command to resume", file=err)
-        return EXIT_FAILED
+    except BackfillError as error:  # what went wrong, and what to do about it
+        raise BackfillError(f"{error}; rerun the same command to resume") from error
     print(summary(stats, throttle), file=out)
     return EXIT_OK
 

@@ -1,7 +1,7 @@
 """The CLI's one error convention, applied around every command by `loglake.cli.main`:
 
 - a usage error (argparse's own, `UsageError`, a malformed filter pattern or Insights query, a setup
-  argument refused) → exit 2;
+  argument or a rules file refused) → exit 2;
 - an expected failure (a query that fails, an unreadable input, AWS refusing, a missing file, a node
   that won't start…) → exit 1;
 - either way one line on stderr naming the command (`loglake sql: …`), and no traceback: a traceback
@@ -28,10 +28,11 @@ class UsageError(Exception):
 
 
 def usage_errors() -> tuple[type[BaseException], ...]:
-    from loglake import athena_setup, trino_setup  # their SetupError: a database name or location refused
     from loglake.cwlogs_query.errors import QuerySyntaxError
+    from loglake.setup_plan import SetupError  # athena/trino setup: a name or location refused
+    from subscription.rules_loader import RulesError  # a rules file refused, naming its line
 
-    return (UsageError, QuerySyntaxError, athena_setup.SetupError, trino_setup.SetupError)
+    return (UsageError, QuerySyntaxError, RulesError, SetupError)
 
 
 def expected_failures() -> tuple[type[BaseException], ...]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from botocore.exceptions import BotoCoreError, ClientError
 
 from loglake.commands import after_backfill
+from loglake.commands.errors import FAILURE, UsageError
 from subscription.apply import (
     GroupResult,
     ReadResult,
@@ -38,12 +39,12 @@ from subscription.plan import (
     plan_groups,
 )
 from subscription.rules import RuleSet
-from subscription.rules_loader import DEFAULT_RULES_PATH, RulesError, load_rules_file
+from subscription.rules_loader import DEFAULT_RULES_PATH, load_rules_file
 
 if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, FAILURE
 HEADERS = ("LOG GROUP", "CLASS", "RETENTION", "SUBSCRIPTION", "RULE", "PLAN")
 
 
@@ -105,20 +106,15 @@ class Context:
     client: CloudWatchLogsClient
 
 
-def _context(args: argparse.Namespace, err: TextIO) -> Context | None:
-    try:
-        rules = load_rules_file(args.rules)
-    except RulesError as error:
-        print(f"loglake groups: invalid rules: {error}", file=err)
-        return None
+def _context(args: argparse.Namespace) -> Context:
+    """The rules, the settings and the client; an argument that can't give them raises a usage error."""
+    rules = load_rules_file(args.rules)  # a RulesError names the file and line: a usage error
     if not args.parser_arn:
-        print("loglake groups: the parser ARN is needed: --parser-arn or $LOGLAKE_PARSER_ARN", file=err)
-        return None
+        raise UsageError("the parser ARN is needed: --parser-arn or $LOGLAKE_PARSER_ARN")
     try:
         parser_log_group = args.parser_log_group or default_parser_log_group(args.parser_arn)
     except ValueError as error:
-        print(f"loglake groups: --parser-arn: {error}", file=err)
-        return None
+        raise UsageError(f"--parser-arn: {error}") from error
     settings = PlanSettings(
         parser_arn=args.parser_arn,
         parser_log_group=parser_log_group,
@@ -145,9 +141,7 @@ def _read_and_plan(ctx: Context, prefix: str | None, err: TextIO) -> tuple[ReadR
 def run_plan(args: argparse.Namespace) -> int:
     if args.after_backfill:
         return after_backfill.run(args, apply=False)
-    ctx = _context(args, sys.stderr)
-    if ctx is None:
-        return EXIT_USAGE
+    ctx = _context(args)
     read, plan = _read_and_plan(ctx, args.prefix, sys.stderr)
     print_plan(plan, sys.stdout)
     print(f"{plan.change_count} change(s) planned; apply them with: loglake groups apply --yes")
@@ -157,9 +151,7 @@ def run_plan(args: argparse.Namespace) -> int:
 def run_apply(args: argparse.Namespace) -> int:
     if args.after_backfill:
         return after_backfill.run(args, apply=True)
-    ctx = _context(args, sys.stderr)
-    if ctx is None:
-        return EXIT_USAGE
+    ctx = _context(args)
     read, plan = _read_and_plan(ctx, args.prefix, sys.stderr)
     print_plan(plan, sys.stdout)
     if args.dry_run:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from opensearchpy.exceptions import OpenSearchException
-
 from loglake.opensearch_cli import add_connection_options, add_retention_option, client_from_args
 from loglake.opensearch_node import CACHE, LocalNode, fetch
 from loglake.opensearch_setup import setup
@@ -61,11 +59,7 @@ def run_node(args: argparse.Namespace) -> int:
 
 
 def run_setup(args: argparse.Namespace) -> int:
-    try:
-        report = setup(client_from_args(args), args.index_prefix, args.retention_days)
-    except (OpenSearchException, ValueError) as error:
-        print(f"loglake opensearch setup: {error}", file=sys.stderr)
-        return 1
+    report = setup(client_from_args(args), args.index_prefix, args.retention_days)
     for line in report.lines():
         print(line)
     return 0

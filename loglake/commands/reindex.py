@@ -33,6 +33,7 @@ from functions.sinks.keys import index_name
 from functions.sinks.opensearch import OpenSearchIndexer
 from functions.sinks.s3_parquet import TABLE
 from loglake.commands.errors import UsageError
+from loglake.commands.lakes import open_lake
 from loglake.opensearch_cli import add_connection_options, add_filter_options, client_from_args, lake_indexer
 from loglake.opensearch_setup import apply_template
 from schemas.arrow import arrow_schema
@@ -149,12 +150,12 @@ def _recreate(client: OpenSearch, args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    lake = open_lake(args.lake, args.aws_region)  # refused before anything is deleted or written
     args.until = args.until or datetime.now(UTC)
     client = client_from_args(args)
     if args.recreate:
         _recreate(client, args)
     apply_template(client, args.index_prefix)
-    lake = Lake.parse(args.lake, args.aws_region)
     summary = reindex(lake, lake_indexer(args, lake.store, lake.prefix), args.since, args.until)
     print(
         f"reindexed {summary.rows_written:,} lake rows: {summary.opensearch_indexed:,} indexed, "

@@ -15,8 +15,10 @@ import time
 from dataclasses import dataclass
 
 from functions.backfill.runner import Lake
+from functions.clock import now_ms
 from functions.sinks.opensearch import BulkConfig, BulkSender
 from functions.sinks.opensearch_docs import Failure, parse_failure_line
+from loglake.commands.lakes import open_lake
 from loglake.opensearch_cli import add_connection_options, client_from_args
 
 FAILED = "failed/opensearch/"
@@ -58,8 +60,7 @@ def replay(lake: Lake, sender: BulkSender, budget_s: float = 120.0) -> ReplayRep
         report.indexed += sent.indexed
         report.still_failed += len(sent.failures)
         if sent.failures:
-            now = time.time_ns() // 1_000_000
-            body = b"".join(failure.to_line(now) for failure in sent.failures)
+            body = b"".join(failure.to_line(now_ms()) for failure in sent.failures)
             store.put(key, body, content_type="application/x-ndjson")
         else:
             store.delete(key)
@@ -67,8 +68,8 @@ def replay(lake: Lake, sender: BulkSender, budget_s: float = 120.0) -> ReplayRep
 
 
 def run(args: argparse.Namespace) -> int:
+    lake = open_lake(args.lake, args.aws_region)
     sender = BulkSender(client_from_args(args), BulkConfig())
-    lake = Lake.parse(args.lake, args.aws_region)
     report = replay(lake, sender)
     print(
         f"replayed {report.resent:,} document(s) from {report.files} file(s): {report.indexed:,} indexed, "

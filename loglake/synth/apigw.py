@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from random import Random
 
+from functions.sinks.keys import DAY_MS, HOUR_MS
 from loglake.synth.lines import ACCESS_FORMATS, Line, access_line, execution_lines
 from loglake.synth.truth import ApiRequest, Invocation
 
@@ -34,8 +35,6 @@ _AGENTS = (
 )
 
 MINUTE_MS = 60_000
-HOUR_MS = 60 * MINUTE_MS
-DAY_MS = 24 * HOUR_MS
 Call = tuple[int, Invocation]  # (when the invocation was requested, the invocation)
 
 

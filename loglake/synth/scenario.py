@@ -14,7 +14,8 @@ from random import Random
 from string import ascii_lowercase, digits
 from typing import Any
 
-from loglake.synth.apigw import API_FUNCTION, HOUR_MS, MINUTE_MS, diurnal, simulate_api
+from functions.sinks.keys import HOUR_MS
+from loglake.synth.apigw import API_FUNCTION, MINUTE_MS, diurnal, simulate_api
 from loglake.synth.catalog import FUNCTIONS, FunctionSpec
 from loglake.synth.lines import OOM_ERROR, Line, Story, render_invocation
 from loglake.synth.payloads import REGION, control_payload, data_payloads, encode, log_events

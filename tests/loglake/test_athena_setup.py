@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from loglake.athena import Athena, Target
-from loglake.athena_setup import NAMED_QUERY_PREFIX, SetupError, run_setup, statements
+from loglake.athena_setup import NAMED_QUERY_PREFIX, run_setup, statements
 from loglake.questions import load_questions
+from loglake.setup_plan import SetupError
 from loglake.views import ordered_views
 from schemas.glue import glue_ddl
 from schemas.lake import EVENT_OBJECTS

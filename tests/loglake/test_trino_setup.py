@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from loglake.local_nodes import NodeError, find_java_home
+from loglake.setup_plan import SetupError
 from loglake.trino import Target, Trino, TrinoError, connect
-from loglake.trino_setup import SetupError, ensure_local_folders, lake_location, statements
+from loglake.trino_setup import ensure_local_folders, lake_location, statements
 from loglake.views import ordered_views
 
 

@@ -20,7 +20,6 @@ A line with neither a request id nor a method and status is not an access log: p
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from json.encoder import encode_basestring as _quote
 from typing import Any, TypeVar
@@ -35,7 +34,7 @@ from functions.parser.formats.apigateway_values import millis as _millis
 from functions.parser.formats.apigateway_values import status as _status
 from functions.parser.formats.apigateway_values import text as _text
 from functions.parser.formats.base import Format, Row
-from functions.parser.formats.fields import request_id_or_none, trace_id_from_header
+from functions.parser.formats.fields import json_text, request_id_or_none, trace_id_from_header
 
 _T = TypeVar("_T")
 
@@ -195,14 +194,14 @@ def _summary(method: str | None, route: str | None, status: int | None) -> str |
 def _attributes(values: dict[str, Any], keys: tuple[str, ...] | list[str]) -> str | None:
     """`keys` (those no column took) minus empty values, as `fields.attributes_json` writes them."""
     kept: list[str] = []
-    try:  # all strings, the usual case: what json.dumps writes for them, without building an encoder
+    try:  # all strings, the usual case: what fields.json_text writes for them, without building an encoder
         for k in keys:
             v = values[k]
             if v is not None and not (isinstance(v, str) and v.strip() in _EMPTY):
                 kept.append(f"{_quote(k)}:{_quote(v)}")
     except TypeError:  # a number, a nested object...
         rest = {k: v for k in keys if (v := values[k]) is not None and not (isinstance(v, str) and v.strip() in _EMPTY)}
-        return json.dumps(rest, ensure_ascii=False, separators=(",", ":"), default=str)
+        return json_text(rest)
     return f"{{{','.join(kept)}}}" if kept else None
 
 

@@ -13,6 +13,14 @@ UUID_RE = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA
 UUID_SHAPE = r"[0-9a-zA-Z]{8}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{4}-[0-9a-zA-Z]{12}"
 _NO_ID = frozenset({"", "-", "None", "none", "null", "undefined"})
 _TRACE_ROOT = re.compile(r"Root=(1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24})")
+# The one way a parser writes JSON into a column (`attributes`, a structured value in a text column):
+# compact, UTF-8 as it is (no \u escapes), anything JSON can't say as its str().
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def json_text(value: object) -> str:
+    """`value` as JSON the way every column stores it (see `_JSON`)."""
+    return _JSON.encode(value)
 
 
 def request_id_or_none(value: object) -> str | None:
@@ -47,7 +55,7 @@ def text_or_none(value: object) -> str | None:
         return None
     if isinstance(value, str):
         return value or None
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json_text(value)
 
 
 def stack_text(value: object) -> str | None:
@@ -62,7 +70,7 @@ def attributes_json(obj: dict[str, Any], promoted: frozenset[str]) -> str | None
     rest = {k: v for k, v in obj.items() if k not in promoted}
     if not rest:
         return None
-    return json.dumps(rest, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json_text(rest)
 
 
 def trace_id_from_header(value: object) -> str | None:

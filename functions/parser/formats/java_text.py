@@ -10,11 +10,10 @@ A logged exception follows the message on the next lines (`java.lang.X: msg` the
 
 from __future__ import annotations
 
-import json
 import re
 
 from functions.parser.formats.base import Format, Row, normalize_level
-from functions.parser.formats.fields import UUID_SHAPE
+from functions.parser.formats.fields import UUID_SHAPE, json_text
 
 _LEVEL = r"(TRACE|DEBUG|INFO|WARN|ERROR|FATAL)"
 _LINE = re.compile(
@@ -55,7 +54,7 @@ def _exception(message: str) -> tuple[str | None, str | None, str | None]:
 def _row(request_id: str | None, level: str | None, logger: str | None, message: str) -> Row:
     message = message.rstrip()
     error_type, error_message, stack = _exception(message) if "\n" in message else (None, None, None)
-    attributes = json.dumps({"logger": logger}) if logger is not None else None
+    attributes = json_text({"logger": logger}) if logger is not None else None
     return ("app", request_id, level, message, error_type, error_message, stack, attributes)
 
 

@@ -9,11 +9,10 @@ A line that starts like a platform line but does not carry its mandatory fields 
 
 from __future__ import annotations
 
-import json
 import re
 
 from functions.parser.formats.base import Format, Row
-from functions.parser.formats.fields import to_float, to_int
+from functions.parser.formats.fields import json_text, to_float, to_int
 
 _START = re.compile(r"^START RequestId: (\S+)(?:\s+Version: (\S+))?")
 _END = re.compile(r"^END RequestId: (\S+)")
@@ -98,7 +97,7 @@ def _key_values(line: str, start: int) -> dict[str, str]:
 def _attributes(values: dict[str, str]) -> str | None:
     if not values:
         return None
-    return json.dumps({k.lower().replace(" ", "_"): v for k, v in values.items()}, ensure_ascii=False)
+    return json_text({k.lower().replace(" ", "_"): v for k, v in values.items()})
 
 
 def parse_runtime_start(line: str) -> Row | None:

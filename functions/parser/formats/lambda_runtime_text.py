@@ -18,11 +18,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from functions.parser.formats.base import Format, Row
-from functions.parser.formats.fields import UUID_RE, UUID_SHAPE, python_exception
+from functions.parser.formats.fields import UUID_RE, UUID_SHAPE, json_text, python_exception
 
 _TIMEOUT = re.compile(rf"^(?:\S+ ({UUID_RE}) |RequestId: ({UUID_RE}) Error: )Task timed out after ([\d.]+) seconds")
 _EXITED = re.compile(r"^Runtime exited with error: ([^\n]*)(?:\n(\S+))?")
@@ -60,7 +59,7 @@ def parse_timeout(line: str) -> Row | None:
     if not match:
         return None
     request_id = match.group(1) or match.group(2)
-    attributes = json.dumps({"timeout_seconds": float(match.group(3))})
+    attributes = json_text({"timeout_seconds": float(match.group(3))})
     reason = f"Task timed out after {match.group(3)} seconds"
     return (
         "timeout",

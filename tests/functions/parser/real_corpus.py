@@ -41,8 +41,6 @@ def deliveries() -> list[Delivery]:
                 owner=OWNER,
                 log_group=raw["log_group"],
                 log_stream=raw["log_stream"],
-                subscription_filters=("loglake",),
-                policy_level=None,
                 event_ids=[f"{path.stem}-{index}-{i}" for i in range(n)],
                 timestamps=[clock + 10 * i for i in range(n)],
                 messages=[e["line"] for e in events],

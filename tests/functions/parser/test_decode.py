@@ -29,16 +29,18 @@ def test_direct_subscription_event_becomes_a_typed_batch() -> None:
     assert batch.owner == "123456789012"
     assert batch.log_group == "/aws/lambda/orders-api"
     assert batch.log_stream == payload["logStream"]
-    assert batch.subscription_filters == ("loglake",)
-    assert batch.policy_level is None
     assert batch.event_ids == [e["id"] for e in payload["logEvents"]]
     assert batch.timestamps == [e["timestamp"] for e in payload["logEvents"]]
     assert batch.messages == [e["message"] for e in payload["logEvents"]]
 
 
 def test_account_level_policy_deliveries_are_accepted() -> None:
-    batch = decode_awslogs(awslogs_event(load_payload("awslogs_node_text_mid_invocation.json")))
-    assert batch is not None and batch.policy_level == "ACCOUNT_LEVEL_POLICY"
+    # Given a delivery of an account-level subscription policy
+    payload = load_payload("awslogs_node_text_mid_invocation.json")
+    assert payload["policyLevel"] == "ACCOUNT_LEVEL_POLICY"
+    # When it is decoded, Then its events are read like any other delivery's
+    batch = decode_awslogs(awslogs_event(payload))
+    assert batch is not None and batch.messages == [e["message"] for e in payload["logEvents"]]
 
 
 def test_control_messages_are_skipped() -> None:
@@ -109,8 +111,7 @@ def test_zlib_compressed_data_is_accepted_like_gzip() -> None:
     assert base64.b64decode(event["awslogs"]["data"])[:1] == b"\x78"  # a zlib header
     # When it is decoded
     batch = decode_awslogs(event)
-    # Then its events and policy level are read
+    # Then its events are read
     assert batch is not None
     assert batch.messages == ["[ERROR] First test message", "[ERROR] Second test message"]
-    assert batch.policy_level == "ACCOUNT_LEVEL_POLICY"
     assert (batch.log_group, batch.log_stream) == ("testLogGroup", "testLogStream")

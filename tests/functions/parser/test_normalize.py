@@ -103,7 +103,7 @@ def test_version_from_start_wins_over_the_stream_name() -> None:
     b = batch("awslogs_python_text.json")
     messages = list(b.messages)
     messages[1] = "START RequestId: d1527f2e-75d1-404c-856f-b42bbda5d90b Version: 8\n"
-    changed = LogBatch(b.owner, b.log_group, b.log_stream, (), None, b.event_ids, b.timestamps, messages)
+    changed = LogBatch(b.owner, b.log_group, b.log_stream, b.event_ids, b.timestamps, messages)
     versions = normalize(changed, CTX).table["function_version"].to_pylist()
     assert versions[1] == "8" and versions[0] == "7"
 
@@ -125,11 +125,11 @@ def test_inheritance_never_crosses_invocations() -> None:
 
 def test_custom_named_group_with_lambda_lines_is_lambda_and_other_text_is_unknown() -> None:
     b = batch("awslogs_python_text.json")
-    custom = LogBatch(b.owner, "my-app/custom-logs", "stream-1", (), None, b.event_ids, b.timestamps, b.messages)
+    custom = LogBatch(b.owner, "my-app/custom-logs", "stream-1", b.event_ids, b.timestamps, b.messages)
     rows = normalize(custom, CTX).table.to_pylist()
     assert {r["source"] for r in rows} == {"lambda"}
     assert {r["function_name"] for r in rows} == {None}
-    plain = LogBatch(b.owner, "nginx", "s", (), None, ["1", "2"], [1, 2], ["GET / 200", "{not json"])
+    plain = LogBatch(b.owner, "nginx", "s", ["1", "2"], [1, 2], ["GET / 200", "{not json"])
     assert normalize(plain, CTX).table["record_type"].to_pylist() == ["unknown", "unknown"]
 
 
@@ -177,8 +177,6 @@ def _batch(group: str, stream: str, messages: list[str]) -> LogBatch:
         "123456789012",
         group,
         stream,
-        (),
-        None,
         [str(i) for i in range(n)],
         [1_795_737_600_000 + i for i in range(n)],
         messages,

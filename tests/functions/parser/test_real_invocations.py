@@ -22,7 +22,7 @@ def _payload(batch: Any) -> dict[str, Any]:
         "owner": batch.owner,
         "logGroup": batch.log_group,
         "logStream": batch.log_stream,
-        "subscriptionFilters": list(batch.subscription_filters),
+        "subscriptionFilters": ["loglake"],
         "logEvents": [
             {"id": i, "timestamp": t, "message": m}
             for i, t, m in zip(batch.event_ids, batch.timestamps, batch.messages, strict=True)

@@ -54,9 +54,17 @@ def lake(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Faul
     monkeypatch.setattr("time.sleep", lambda _s: None)  # botocore's backoff, not the test's time
     client = boto3.client("s3")
     client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    ingestor = build_ingestor(Settings(bucket=BUCKET, prefix="lake/", region="eu-west-1"))
     faults = Faults()
-    ingestor.store._client.meta.events.register_first("before-send.s3.PutObject", faults)  # type: ignore[attr-defined]
+    real_client = boto3.client
+
+    def client_with_faults(*args: Any, **kwargs: Any) -> Any:  # the S3 client the wiring builds, with the faults
+        built = real_client(*args, **kwargs)
+        built.meta.events.register_first("before-send.s3.PutObject", faults)
+        return built
+
+    with monkeypatch.context() as patched:
+        patched.setattr(boto3, "client", client_with_faults)
+        ingestor = build_ingestor(Settings(bucket=BUCKET, prefix="lake/", region="eu-west-1"))
     yield ingestor, faults
 
 

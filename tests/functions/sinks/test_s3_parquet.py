@@ -81,3 +81,41 @@ def test_local_store_writes_whole_files_and_refuses_escapes(tmp_path: Path) -> N
     with pytest.raises(ValueError, match="escapes the lake folder"):
         store.put("../outside.parquet", b"x")
     assert not (tmp_path / "outside.parquet").exists()
+
+
+def test_s3_conditional_writes_refuse_a_stale_or_existing_object_and_replace_nothing(s3: object) -> None:
+    store = S3Store(s3, "lake")  # type: ignore[arg-type]
+    # Given an object written only if absent
+    first = store.put_if("lease.json", b"one", "application/json", expected=None)
+    assert first is not None
+    # When a second writer also writes it only if absent, or with a made-up tag
+    assert store.put_if("lease.json", b"two", "application/json", expected=None) is None
+    assert store.put_if("lease.json", b"two", "application/json", expected='"stale"') is None
+    # Then the first body stands, and the writer holding its tag can replace it
+    assert store.get_tagged("lease.json") == (b"one", first)
+    second = store.put_if("lease.json", b"three", "application/json", expected=first)
+    assert second is not None and second != first
+    assert store.get("lease.json") == b"three"
+
+
+def test_s3_store_lists_streams_and_deletes(s3: object, tmp_path: Path) -> None:
+    store = S3Store(s3, "lake")  # type: ignore[arg-type]
+    # Given two objects under a prefix, one written from a file, and one elsewhere
+    source = tmp_path / "big.bin"
+    source.write_bytes(bytes(range(256)) * 8192)
+    with source.open("rb") as handle:
+        store.put("p/big.bin", handle, "application/octet-stream")
+    store.put("p/small", b"x")
+    store.put("q/other", b"y")
+    # When the prefix is listed and the big one copied back
+    listed = store.list("p/")
+    with (tmp_path / "copy.bin").open("wb") as target:
+        store.download("p/big.bin", target)
+    # Then the listing has each object's size, the copy is whole, and deleting (twice) removes it
+    assert [(key, size) for key, size, _ in listed] == [("p/big.bin", source.stat().st_size), ("p/small", 1)]
+    assert all(modified > 0 for _, _, modified in listed)
+    assert (tmp_path / "copy.bin").read_bytes() == source.read_bytes()
+    store.delete("p/small")
+    store.delete("p/small")
+    assert store.get_tagged("p/small") is None
+    assert [key for key, _, _ in store.list("")] == ["p/big.bin", "q/other"]
