@@ -89,7 +89,12 @@ HOURS_PER_MONTH = 730
 MILLION, GIB, TB, MB = 1_000_000, 1024**3, 10**12, 10**6
 ATHENA_MINIMUM_BYTES = 10 * MB
 HOUR0 = 1_795_737_600_000  # the measured hour starts here (2026-11-27T00:00Z)
-DEFAULT_GENERATOR = REPO.parent.parent / "shared" / "bench" / "gen_payloads.py"
+# the shared benchmarks' generator: next to the main checkout (/work/shared) or to a worktree's parent
+_GENERATORS = [
+    REPO.parent / "shared" / "bench" / "gen_payloads.py",
+    REPO.parent.parent / "shared" / "bench" / "gen_payloads.py",
+]
+DEFAULT_GENERATOR = next((p for p in _GENERATORS if p.is_file()), _GENERATORS[0])
 Payload = dict[str, Any]
 
 
