@@ -129,7 +129,7 @@ def handle_kinesis(
         summary = ingest_records(records, ingestor, ends_at)
     else:
         summary = ingest_each(records, ingestor, ends_at)
-    return summary, {"batchItemFailures": []}
+    return summary, {"batchItemFailures": []}  # none failed (whether or not the mapping reads the answer)
 
 
 def handle(event: dict[str, Any], ingestor: BatchSink, context: LambdaContext | None = None) -> tuple[Summary, Any]:
