@@ -32,6 +32,7 @@ from functions.parser.decode import DecodeError, decode_kinesis_record
 from functions.parser.ingest import Ingestor
 from functions.parser.kinesis_batch import hour_parts, stream_record
 from functions.parser.wiring import handle, handle_kinesis
+from functions.sinks.outcome import IndexOutcome
 from functions.sinks.s3_parquet import PARQUET, LocalStore
 from loglake.engine import LocalEngine
 from tests.support import load_payload
@@ -416,3 +417,28 @@ def test_a_record_without_its_identity_is_refused() -> None:
     raw["kinesis"]["approximateArrivalTimestamp"] = "yesterday"
     with pytest.raises(DecodeError, match="approximateArrivalTimestamp"):
         stream_record(raw)
+
+
+class CountingIndexer:
+    """An indexer that records what it was asked to index."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[list[str], str]] = []
+
+    def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome:
+        self.calls.append((table["event_id"].to_pylist(), identity))
+        return IndexOutcome(selected=table.num_rows, indexed=table.num_rows)
+
+
+def test_the_index_gets_the_whole_invocation_in_one_call(tmp_path: Path) -> None:
+    # Given an ingestor with a search view, and a batch over 3 event hours
+    indexer = CountingIndexer()
+    ingestor = Ingestor(store=LocalStore(tmp_path), prefix="", region="eu-west-1", clock=lambda: 0, indexer=indexer)
+    shard = layout_shard()
+    # When the batch is ingested
+    summary, _ = handle({"Records": shard.records}, ingestor)
+    # Then the index is called once, with every event of the batch, named after its first record
+    ((ids, identity),) = indexer.calls
+    assert Counter(ids) == shard.expected()
+    assert identity.endswith(shard.records[0]["eventID"])
+    assert summary.opensearch_indexed == sum(shard.expected().values()) == summary.rows_written
