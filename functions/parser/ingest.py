@@ -7,7 +7,7 @@ search outage can neither lose data (the sink keeps rejected documents in `faile
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Protocol
 
@@ -57,6 +57,7 @@ class Summary:
     unknown_lines: int = 0
     parser_failures: int = 0
     redacted_values: int = 0
+    parked_records: int = 0  # Kinesis records that can never be decoded, kept raw under failed/kinesis/
     opensearch_indexed: int = 0
     opensearch_failed: int = 0
     opensearch_skipped: int = 0
@@ -138,11 +139,24 @@ class Ingestor:
         self, table: pa.Table, identity: str, ends_at: float | None = None
     ) -> tuple[list[WrittenObject], IndexOutcome | None]:
         """Rows into the lake (one object per event hour, keyed by `identity`), then into the index."""
-        objects = write_batch(self.store, self.prefix, table, identity)
-        if self.indexer is None:
+        return write_batch(self.store, self.prefix, table, identity), self.index(table, identity, ends_at)
+
+    def store_parts(
+        self, parts: Sequence[tuple[pa.Table, str]], identity: str, ends_at: float | None = None
+    ) -> tuple[list[WrittenObject], IndexOutcome | None]:
+        """Each part (one event hour's rows, the identity its object is keyed by) into the lake, then
+        all of them into the index in one go; `identity` names the whole for the index's failures."""
+        objects = [o for table, key in parts for o in write_batch(self.store, self.prefix, table, key)]
+        if not parts:
             return objects, None
+        return objects, self.index(pa.concat_tables([table for table, _ in parts]), identity, ends_at)
+
+    def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome | None:
+        """Rows the lake already holds into the search view; never raises."""
+        if self.indexer is None:
+            return None
         try:
-            return objects, self.indexer.index(table, identity, ends_at)
+            return self.indexer.index(table, identity, ends_at)
         except Exception as error:  # a bug in the search view must not fail a batch the lake already holds
             rows = table.num_rows
-            return objects, IndexOutcome(selected=rows, failed=rows, error=f"indexer crashed: {error!r}")
+            return IndexOutcome(selected=rows, failed=rows, error=f"indexer crashed: {error!r}")

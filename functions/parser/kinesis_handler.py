@@ -1,6 +1,6 @@
-"""The parser Lambda for Kinesis mode (CloudWatch Logs → a Kinesis stream → this function): each
-record on its own, the failed ones reported as `batchItemFailures`. The wiring is in
-`functions/parser/wiring.py`."""
+"""The parser Lambda for Kinesis mode (CloudWatch Logs → a Kinesis stream → this function): a batch of
+records in, one object per event hour out; the batch succeeds or fails whole. The wiring is in
+`functions/parser/wiring.py`, the batching in `functions/parser/kinesis_batch.py`."""
 
 from __future__ import annotations
 

@@ -4,9 +4,11 @@ decode a trigger event, ingest each batch, and declare the metrics a run emits.
 - A direct subscription invocation carries one payload. If it can't be decoded or stored, the
   invocation fails with a clear error: Lambda retries the asynchronous event, then sends it to the
   dead-letter queue / on-failure destination. Nothing is dropped silently.
-- A Kinesis invocation carries many records; each is processed on its own through Powertools'
-  BatchProcessor, and the ones that fail are reported as `batchItemFailures` so that only those are
-  retried. Object keys are deterministic, so records processed twice overwrite, never duplicate.
+- A Kinesis invocation carries many records (each a whole subscription payload). They are written
+  together, one object per event hour, keyed by the records that own each hour, so that Lambda's
+  retries of the batch and of its halves overwrite instead of duplicating; a record that can never be
+  decoded is parked raw under `failed/kinesis/` (`ParkedRecords`), anything else fails the invocation
+  whole. See `kinesis_batch.py` for why that is exact.
 - With LOGLAKE_OPENSEARCH_URL set, each batch is indexed after it is in the lake. OpenSearch never
   fails the invocation: documents it doesn't take land in `failed/opensearch/` and the
   `OpenSearchFailedDocs` metric counts them.
@@ -21,8 +23,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from functions.parser.decode import DecodeError, decode_awslogs, decode_kinesis_record, is_kinesis_event
+from functions.parser.decode import DecodeError, decode_awslogs, is_kinesis_event
 from functions.parser.ingest import BatchSink, Ingestor, Summary
+from functions.parser.kinesis_batch import ingest_each, ingest_records
 from functions.parser.settings import OpenSearchSettings, Settings
 from functions.sinks.s3_parquet import ObjectStore, S3Store
 
@@ -41,6 +44,7 @@ METRICS: dict[str, tuple[str, Callable[[Summary], int]]] = {
     "ParserFailures": ("Count", lambda s: s.parser_failures),
     "RedactedValues": ("Count", lambda s: s.redacted_values),
     "FailedRecords": ("Count", lambda s: len(s.failed_items)),
+    "ParkedRecords": ("Count", lambda s: s.parked_records),
     "OpenSearchIndexed": ("Count", lambda s: s.opensearch_indexed),
     "OpenSearchFailedDocs": ("Count", lambda s: s.opensearch_failed),
     "OpenSearchRetries": ("Count", lambda s: s.opensearch_retries),
@@ -114,29 +118,18 @@ def handle_direct(
 def handle_kinesis(
     event: dict[str, Any], ingestor: BatchSink, context: LambdaContext | None = None
 ) -> tuple[Summary, Any]:
-    """A batch of Kinesis records; the ones that fail come back as `batchItemFailures`."""
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-    from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
-
+    """A batch of Kinesis records: succeeds whole (one object per event hour, records that can never be
+    decoded parked under `failed/kinesis/`) or raises for Lambda to retry it whole (`kinesis_batch.py`)."""
     if not is_kinesis_event(event):
         raise DecodeError(
             "not a Kinesis event: this entry point takes Kinesis records (direct subscriptions go to the parser)"
         )
-    summary, ends_at = Summary(), _deadline(context)
-
-    def record_handler(record: KinesisStreamRecord) -> None:
-        batch = decode_kinesis_record(record)
-        if batch is None:
-            summary.control_messages += 1
-        else:
-            summary.add(ingestor.ingest(batch, ends_at))
-
-    processor = BatchProcessor(event_type=EventType.KinesisDataStreams)
-    response = process_partial_response(
-        event=event, record_handler=record_handler, processor=processor, context=context
-    )
-    summary.failed_items.extend(str(item["itemIdentifier"]) for item in response.get("batchItemFailures", []))
-    return summary, response
+    records, ends_at = event["Records"], _deadline(context)
+    if isinstance(ingestor, Ingestor):
+        summary = ingest_records(records, ingestor, ends_at)
+    else:
+        summary = ingest_each(records, ingestor, ends_at)
+    return summary, {"batchItemFailures": []}  # none failed (whether or not the mapping reads the answer)
 
 
 def handle(event: dict[str, Any], ingestor: BatchSink, context: LambdaContext | None = None) -> tuple[Summary, Any]:
@@ -154,6 +147,8 @@ def run_summary(summary: Summary) -> dict[str, Any]:
         "rows_written": summary.rows_written,
         "objects_written": summary.objects_written,
         "unknown_lines": summary.unknown_lines,
+        "parked_records": summary.parked_records,
+        "control_messages": summary.control_messages,
         "redacted_values": summary.redacted_values,
         "failed_items": summary.failed_items,
         "formats": summary.format_counts,

@@ -53,6 +53,20 @@ def object_key(prefix: str, table: str, partition: Partition, identity: str) -> 
     return f"{normalize_prefix(prefix)}{table}/{partition.path}/{payload_digest(identity)}.parquet"
 
 
+def kinesis_identity(source_arn: str, event_id: str) -> str:
+    """The identity of the part of a Kinesis invocation owned by one stream record: the stream's ARN and
+    the record's `eventID` (`shardId-…:<sequence number>`), unique in an account for the stream's life."""
+    return f"kinesis\x00{source_arn}\x00{event_id}"
+
+
+def parked_key(prefix: str, source: str, identity: str, arrived_ms: int) -> str:
+    """`<prefix>failed/<source>/dt=<day it arrived>/<digest>.json`: where a record that can never be
+    decoded is kept raw. The day is the record's own (not the attempt's), so every retry of it writes
+    the same key."""
+    day = datetime.fromtimestamp(arrived_ms // 1000, tz=UTC).strftime("%Y-%m-%d")
+    return f"{normalize_prefix(prefix)}failed/{source}/dt={day}/{payload_digest(identity)}.json"
+
+
 def index_day(event_time_ms: int) -> str:
     """`yyyy.MM.dd` (UTC) of an event time: the suffix of its daily OpenSearch index."""
     return datetime.fromtimestamp(event_time_ms // 1000, tz=UTC).strftime("%Y.%m.%d")

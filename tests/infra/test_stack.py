@@ -203,15 +203,23 @@ def test_dependencies_come_from_layers_and_the_package_holds_only_loglake_code(t
     assert not any(n.startswith("python/bin/") or n.startswith("python/boto3/") for n in names)
 
 
-def test_kinesis_mode_reports_partial_failures_and_bisects(template: dict[str, Any]) -> None:
+def test_kinesis_mode_fails_batches_whole_bisects_and_makes_big_batches(template: dict[str, Any]) -> None:
     mapping = template["Resources"]["ParserKinesisEventSourceMappingKinesisLogStream"]
     assert mapping["Condition"] == "KinesisMode"
-    assert template["Resources"]["ParserKinesisLambdaFunction"]["Condition"] == "KinesisMode"
+    function = template["Resources"]["ParserKinesisLambdaFunction"]
+    assert function["Condition"] == "KinesisMode"
     source = mapping["Properties"]
-    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # the parser succeeds or fails a batch whole (functions/parser/kinesis_batch.py): no partial responses
+    assert "FunctionResponseTypes" not in source
     assert source["BisectBatchOnFunctionError"] is True
-    assert source["MaximumBatchingWindowInSeconds"] > 0
+    assert source["MaximumRetryAttempts"] > 0 and 0 < source["MaximumRecordAgeInSeconds"] <= 86400
     assert source["DestinationConfig"]["OnFailure"]["Destination"] == {"Fn::GetAtt": ["KinesisFailureQueue", "Arn"]}
+    # big objects: batches close on Lambda's 6 MB payload limit or a window of tens of seconds
+    assert source["BatchSize"] >= 1000
+    assert 30 <= source["MaximumBatchingWindowInSeconds"] <= 300
+    # room for a 6 MB batch (tens of MB once inflated) and its retries
+    assert function["Properties"]["MemorySize"] >= 2048
+    assert function["Properties"]["Timeout"] >= 120
 
 
 def matches(pattern: dict[str, Any], event: dict[str, Any]) -> bool:

@@ -9,7 +9,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from functions.parser import handler, kinesis_handler, wiring
 from functions.parser.decode import DecodeError
@@ -25,9 +24,13 @@ def s3(parser_lake_bucket: Any) -> Any:
     return parser_lake_bucket
 
 
+def lake_keys(s3: Any, prefix: str) -> list[str]:
+    return [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])]
+
+
 def lake_rows(s3: Any) -> pa.Table:
-    listing = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
-    tables = [pq.read_table(io.BytesIO(s3.get_object(Bucket=BUCKET, Key=o["Key"])["Body"].read())) for o in listing]
+    keys = lake_keys(s3, "lake/events/")
+    tables = [pq.read_table(io.BytesIO(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())) for key in keys]
     return pa.concat_tables(tables) if tables else pa.table({})
 
 
@@ -77,23 +80,30 @@ def test_storage_failure_fails_the_invocation(s3: Any) -> None:
         handler.lambda_handler(awslogs_event(load_payload("awslogs_python_text.json")), FakeContext())
 
 
-def test_kinesis_batch_reports_only_the_bad_record(s3: Any) -> None:
+def test_kinesis_batch_parks_the_undecodable_record_and_stores_the_rest(s3: Any) -> None:
     # Given a Kinesis batch whose second record is not a CloudWatch Logs payload
     datas = [encode_payload(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS]
     datas.insert(1, "bm90IGd6aXA=")
     event = kinesis_event(datas)
     # When the Kinesis entry point runs
     response = kinesis_handler.lambda_handler(event, FakeContext())
-    # Then only that record is reported for retry, the others are in the lake
-    bad = event["Records"][1]["kinesis"]["sequenceNumber"]
-    assert response == {"batchItemFailures": [{"itemIdentifier": bad}]}
+    # Then the batch succeeds whole: the others are in the lake, one object per event hour
+    assert response == {"batchItemFailures": []}
     expected = sum(len(load_payload(name)["logEvents"]) for name in ALL_LAMBDA_PAYLOADS)
     assert lake_rows(s3).num_rows == expected
+    hours = {key.rsplit("/", 1)[0] for key in lake_keys(s3, "lake/events/")}
+    assert len(lake_keys(s3, "lake/events/")) == len(hours)
+    # And the bad record is kept raw, as Lambda delivered it, with the reason
+    (parked,) = lake_keys(s3, "lake/failed/kinesis/")
+    body = json.loads(s3.get_object(Bucket=BUCKET, Key=parked)["Body"].read())
+    assert body["record"] == event["Records"][1] and "gzip" in body["error"]
 
 
-def test_kinesis_batch_where_every_record_fails_raises(s3: Any) -> None:
-    with pytest.raises(BatchProcessingError):
-        kinesis_handler.lambda_handler(kinesis_event(["bm90IGd6aXA=", "!!"]), FakeContext())
+def test_kinesis_batch_where_every_record_is_undecodable_parks_them_all(s3: Any) -> None:
+    response = kinesis_handler.lambda_handler(kinesis_event(["bm90IGd6aXA=", "!!"]), FakeContext())
+    assert response == {"batchItemFailures": []}
+    assert len(lake_keys(s3, "lake/failed/kinesis/")) == 2
+    assert lake_keys(s3, "lake/events/") == []
 
 
 def test_each_entry_point_takes_only_its_own_trigger(s3: Any) -> None:

@@ -113,15 +113,22 @@ def test_a_write_that_always_fails_fails_the_invocation_and_the_redelivery_store
     assert stored_ids(boto3.client("s3")) == Counter(e["id"] for e in load_payload(ALL_LAMBDA_PAYLOADS[0])["logEvents"])
 
 
-def test_a_kinesis_record_whose_write_fails_is_the_only_one_retried(lake: tuple[Any, Faults]) -> None:
+def test_a_kinesis_batch_whose_write_fails_fails_whole_and_its_retry_duplicates_nothing(
+    lake: tuple[Any, Faults],
+) -> None:
     ingestor, faults = lake
     from tests.support import encode_payload, kinesis_event
 
     event = kinesis_event([encode_payload(load_payload(n)) for n in ALL_LAMBDA_PAYLOADS])
-    # Given S3 timing out on all 6 attempts (1 + 5 retries) of the first record's write
+    # Given S3 timing out on all 6 attempts (1 + 5 retries) of the batch's object
     faults.remaining, faults.kind = 6, "timeout"
-    _, response = handle(event, ingestor)
-    # Then only that record is reported for retry; the retry of the whole batch duplicates nothing
-    assert len(response["batchItemFailures"]) == 1
+    # Then the invocation fails whole (Lambda retries the batch) and nothing is stored
+    with pytest.raises(ReadTimeoutError):
+        handle(event, ingestor)
+    assert stored_ids(boto3.client("s3")) == Counter()
+    # When the batch is retried twice (S3 has recovered), every event is stored once, in one object
     handle(event, ingestor)
+    _, response = handle(event, ingestor)
+    assert response == {"batchItemFailures": []}
     assert stored_ids(boto3.client("s3")) == EXPECTED
+    assert boto3.client("s3").list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
