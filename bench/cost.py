@@ -260,7 +260,7 @@ def kinesis_batches(deliveries: list[Payload], sizes: list[int]) -> list[Payload
     """The deliveries as Kinesis records (one each, as CloudWatch Logs puts them), `sizes[i]` per event."""
     events, start = [], 0
     for size in sizes:
-        events.append(kinesis_event(deliveries[start : start + size]))
+        events.append(kinesis_event(deliveries[start : start + size], first=start))
         start += size
     return events
 

@@ -74,11 +74,12 @@ def control_payload(timestamp_ms: int) -> dict[str, Any]:
     }
 
 
-def kinesis_event(deliveries: list[dict[str, Any]]) -> dict[str, Any]:
-    """The same payloads as one Kinesis Data Streams event (`Records[i].kinesis.data`)."""
+def kinesis_event(deliveries: list[dict[str, Any]], first: int = 0) -> dict[str, Any]:
+    """The same payloads as one Kinesis Data Streams event (`Records[i].kinesis.data`); `first`: how many
+    records of the shard came before them (consecutive batches of one shard go on numbering, as Kinesis does)."""
     payloads = [decode(delivery) for delivery in deliveries]
     owner = next((p["owner"] for p in payloads if p["messageType"] == "DATA_MESSAGE"), "123456789012")
-    pairs = enumerate(zip(deliveries, payloads, strict=True))
+    pairs = enumerate(zip(deliveries, payloads, strict=True), start=first)
     return {"Records": [_record(delivery, payload, i, owner) for i, (delivery, payload) in pairs]}
 
 
