@@ -6,7 +6,7 @@ the answers from files instead and never imports sqlglot:
 
 - `views-<key>.json`: every view in dependency order, as DuckDB SQL, with what it reads and its
   output column types. The key digests everything the answer depends on: the view files, the lake's
-  schema, the transpiler's own source, and which sqlglot is installed.
+  schema, the transpiler's own source, and which sqlglot is installed. The `MAX_VIEWS` newest are kept.
 - `statements/<digest>.json`: one statement's DuckDB text, the tables it reads and whether it is a
   query (the read-only verdict), keyed by its text and the views' key. At most `MAX_STATEMENTS` are
   kept (the oldest go first).
@@ -37,6 +37,7 @@ from schemas.trino import trino_type
 
 FORMAT = 1
 MAX_STATEMENTS = 1000
+MAX_VIEWS = 8  # view sets: checkouts of different versions may share one cache
 PATH_COLUMN = "$path"  # the object a row of `events_objects` was read from (as on Athena and Trino)
 # the sources that decide what a view or statement becomes (with the schema, and sqlglot itself)
 _TRANSPILER = ("transpile.py", "statements.py", "views.py", "sql_cache.py")
@@ -138,28 +139,35 @@ def _write(path: Path, key: str, body: dict[str, Any]) -> None:
                 os.unlink(temporary)
 
 
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, found {type(value).__name__}")
+    return value
+
+
 def _views_from(entry: dict[str, Any]) -> list[CompiledView] | None:
     try:
-        views = [
+        return [
             CompiledView(
-                str(v["name"]),
-                tuple(map(str, v["uses"])),
-                str(v["duckdb"]),
-                {str(k): str(t) for k, t in v["columns"].items()},
-                str(v["error"]),
+                _text(v["name"]),
+                tuple(map(_text, v["uses"])),
+                _text(v["duckdb"]),
+                {_text(k): _text(t) for k, t in v["columns"].items()},
+                _text(v["error"]),
             )
             for v in entry["views"]
         ]
     except (KeyError, TypeError, AttributeError):
         return None
-    return views
 
 
 def _statement_from(entry: dict[str, Any]) -> CompiledStatement | None:
     query, uses, duckdb_sql = entry.get("query"), entry.get("uses"), entry.get("duckdb")
     if not isinstance(query, bool) or not isinstance(uses, list) or not isinstance(duckdb_sql, str):
         return None
-    return CompiledStatement(query, tuple(map(str, uses)), duckdb_sql)
+    if not all(isinstance(name, str) for name in uses):
+        return None
+    return CompiledStatement(query, tuple(uses), duckdb_sql)
 
 
 def default_folder() -> Path:
@@ -189,7 +197,7 @@ class SqlCache:
             views = compile_views(ordered_views(views_dir))
             if path is not None:
                 _write(path, key, {"views": [asdict(v) for v in views]})
-                _remove(p for p in path.parent.glob("views-*.json") if p != path)
+                _trim(path.parent, "views-*.json", MAX_VIEWS)
         self._views[key] = CompiledViews(key, views)
         return self._views[key]
 
@@ -210,7 +218,7 @@ class SqlCache:
         self._remember(key, compiled)
         if path is not None:
             _write(path, key, {"query": compiled.query, "uses": list(compiled.uses), "duckdb": compiled.duckdb})
-            _trim(path.parent)
+            _trim(path.parent, "*.json", MAX_STATEMENTS)
         return compiled
 
     def _remember(self, key: str, compiled: CompiledStatement) -> None:
@@ -225,11 +233,11 @@ def _remove(paths: Iterable[Path]) -> None:
             path.unlink()
 
 
-def _trim(folder: Path) -> None:
-    """At most `MAX_STATEMENTS` entries: past that, the older half goes."""
+def _trim(folder: Path, pattern: str, most: int) -> None:
+    """At most `most` entries `pattern` in `folder`: past that, the older ones go, down to half."""
     try:
-        entries = sorted((p.stat().st_mtime_ns, p) for p in folder.glob("*.json"))
+        entries = sorted((p.stat().st_mtime_ns, p) for p in folder.glob(pattern))
     except OSError:
         return  # one vanished meanwhile (another process trimming): next time
-    if len(entries) > MAX_STATEMENTS:
-        _remove(p for _, p in entries[: len(entries) - MAX_STATEMENTS // 2])
+    if len(entries) > most:
+        _remove(p for _, p in entries[: len(entries) - max(1, most // 2)])

@@ -114,7 +114,7 @@ def test_an_edited_view_is_transpiled_again(lake: Path, tmp_path: Path) -> None:
         pricing.read_text().replace("('arm64', 0.0000133334, 0.20, false)", "('arm64', 0.0000133334, 0.25, false)")
     )
     assert LocalEngine(lake, views, cache=SqlCache(cache)).query(query).rows == [(0.25 / 1_000_000,)]
-    assert len(list(cache.glob("views-*.json"))) == 1  # the stale entry went
+    assert len(list(cache.glob("views-*.json"))) == 2  # one per version of the views
 
 
 def test_a_statement_cached_by_a_writer_is_still_refused_read_only(lake: Path, tmp_path: Path) -> None:
@@ -130,12 +130,19 @@ def test_a_cache_that_can_not_be_written_only_costs_time(lake: Path, tmp_path: P
     assert LocalEngine(lake, cache=SqlCache(blocked / "sql")).query(COUNT).rows == [(events(),)]
 
 
-def test_old_statements_are_trimmed(lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_old_entries_are_trimmed(lake: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sql_cache, "MAX_STATEMENTS", 6)
-    engine = LocalEngine(lake, cache=SqlCache(tmp_path))
+    monkeypatch.setattr(sql_cache, "MAX_VIEWS", 2)
+    engine = LocalEngine(lake, cache=SqlCache(tmp_path / "cache"))
     for n in range(20):
         assert engine.query(f"SELECT {n} AS n").rows == [(n,)]
-    assert 0 < len(list((tmp_path / "statements").glob("*.json"))) <= 6
+    assert 0 < len(list((tmp_path / "cache" / "statements").glob("*.json"))) <= 6
+    views = tmp_path / "views"
+    shutil.copytree(VIEWS_DIR, views)
+    for n in range(5):  # five versions of the views
+        (views / "extra.sql").write_text(f"CREATE OR REPLACE VIEW extra AS SELECT {n} AS n")
+        assert LocalEngine(lake, views, cache=SqlCache(tmp_path / "cache")).query("SELECT n FROM extra").rows == [(n,)]
+    assert 0 < len(list((tmp_path / "cache").glob("views-*.json"))) <= 2
 
 
 def test_processes_sharing_a_cold_cache_all_answer_and_leave_it_whole(lake: Path, tmp_path: Path) -> None:
