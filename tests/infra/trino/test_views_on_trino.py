@@ -10,7 +10,7 @@ How the two answers are compared (the stated tolerance):
 - every value equal; floats to 1e-9 relative (sums in another order), and a value rounded with
   round(x, k) may land one unit of its last digit away when x sits on a ...5 boundary;
 - `approx_percentile` columns: exactly equal for groups of fewer than 40 values (Trino's t-digest then
-  keeps every value and answers with one of them; `loglake.engine` picks the same rank), within 5 %
+  keeps every value and answers with one of them; `loglake.transpile` picks the same rank), within 5 %
   on larger groups (Trino's estimate vs. the exact rank); a change in percent between two such
   percentiles within 5 percentage points.
 """
