@@ -27,6 +27,7 @@ from loglake.views import View, tables_used
 
 _TAG = "loglake_node"
 _UNKNOWN = "UNKNOWN"
+_INTEGER_TYPES = frozenset(exp.DataType.INTEGER_TYPES)
 
 
 class Typed:
@@ -42,27 +43,29 @@ class Typed:
         return node.meta.get(_TAG) in self.integers
 
 
-def _schema(types: Types) -> MappingSchema:
+def lake_schema(types: Types) -> MappingSchema:
+    """`types` for sqlglot (its type names parsed once per schema: keep one for many statements)."""
     schema = MappingSchema(dialect="trino")
     for table, columns in types.items():
-        known = {name: kind for name, kind in columns.items() if kind != _UNKNOWN}
-        unknown = {name: "UNKNOWN" for name in columns if name not in known}
-        schema.add_table(exp.to_table(table), {**known, **unknown}, dialect="trino")
+        add_table(schema, table, columns)
     return schema
+
+
+def add_table(schema: MappingSchema, table: str, columns: dict[str, str]) -> None:
+    schema.add_table(exp.to_table(table), columns, dialect="trino")
 
 
 def _type_name(node: exp.Expr) -> str:
     kind = node.type
-    return _UNKNOWN if kind is None or kind.is_type(exp.DataType.Type.UNKNOWN) else kind.sql(dialect="trino")
+    return _UNKNOWN if kind is None or kind.this == exp.DataType.Type.UNKNOWN else kind.sql(dialect="trino")
 
 
-def type_statement(tree: exp.Expr, types: Types) -> Typed:
+def type_statement(tree: exp.Expr, schema: MappingSchema) -> Typed:
     """Tag every node of `tree` and type a qualified copy; what sqlglot can't qualify is typed as far
     as it can be without (literals, casts, functions of them)."""
     for number, node in enumerate(tree.walk()):
         node.meta[_TAG] = number
     typed = tree.copy()
-    schema = _schema(types)
     try:
         typed = qualify(
             typed,
@@ -81,7 +84,7 @@ def type_statement(tree: exp.Expr, types: Types) -> Typed:
     integers = frozenset(
         node.meta[_TAG]
         for node in typed.walk()
-        if _TAG in node.meta and node.type is not None and node.type.is_type(*exp.DataType.INTEGER_TYPES)
+        if node.type is not None and node.type.this in _INTEGER_TYPES and _TAG in node.meta
     )
     columns = {}
     if isinstance(typed, exp.Query):
@@ -215,7 +218,7 @@ def to_duckdb(sql: str, types: Types | None = None, *, read_only: bool = False) 
     tree = parse_statement(sql)
     if read_only:
         check_read_only(tree)
-    return transpile(tree, type_statement(tree, lake_types() if types is None else types))
+    return transpile(tree, type_statement(tree, lake_schema(lake_types() if types is None else types)))
 
 
 def compile_statement(sql: str, types: Types, *, read_only: bool) -> CompiledStatement:
@@ -226,7 +229,7 @@ def compile_statement(sql: str, types: Types, *, read_only: bool) -> CompiledSta
     query = is_read_only(tree)
     uses = tables_used(tree)
     try:
-        duckdb_sql = transpile(tree, type_statement(tree, types))
+        duckdb_sql = transpile(tree, type_statement(tree, lake_schema(types)))
     except SqlglotError as exc:
         raise QueryError(f"can't translate to DuckDB: {exc}") from exc
     return CompiledStatement(query, tuple(sorted(uses)), duckdb_sql)
@@ -235,16 +238,16 @@ def compile_statement(sql: str, types: Types, *, read_only: bool) -> CompiledSta
 def compile_views(views: list[View]) -> list[CompiledView]:
     """Every view (in dependency order) as DuckDB SQL with its output column types; a view that can't
     be translated carries its error (raised when a query reads it)."""
-    types = lake_types()
+    schema = lake_schema(lake_types())
     compiled = []
     for view in views:
         tree = sqlglot.parse_one(view.sql, read="trino")
         body = tree.expression if isinstance(tree.expression, exp.Expr) else tree
         try:
-            typed = type_statement(body, types)
+            typed = type_statement(body, schema)
             duckdb_sql, error = transpile(tree, typed), ""
         except SqlglotError as exc:
             typed, duckdb_sql, error = Typed(frozenset(), {}), "", f"can't translate to DuckDB: {exc}"
-        types[view.name] = typed.columns
+        add_table(schema, view.name, typed.columns)
         compiled.append(CompiledView(view.name, tuple(sorted(view.uses)), duckdb_sql, typed.columns, error))
     return compiled
