@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
 from loglake.athena_types import convert
-from loglake.engine import Result, check_read_only_sql
+from loglake.query_engine import Result
+from loglake.statements import check_read_only_sql
 
 if TYPE_CHECKING:
     from mypy_boto3_athena import AthenaClient
@@ -72,7 +73,7 @@ class NamedQuery:
 class Athena:
     """Runs statements on one `Target`, showing progress on `progress` (stderr by default).
 
-    `query` runs read-only queries only (no UNLOAD, CTAS, INSERT, DDL…: `loglake.engine.check_read_only`)
+    `query` runs read-only queries only (no UNLOAD, CTAS, INSERT, DDL…: `loglake.statements.check_read_only`)
     unless `allow_writes`; `execute` is for loglake's own statements (`athena setup`'s DDL).
     """
 

@@ -10,7 +10,7 @@ import json
 import math
 from typing import Any
 
-from loglake.engine import Result
+from loglake.query_engine import Result
 
 FORMATS = ("table", "csv", "json")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 from urllib.parse import urlsplit
 
-from loglake.engine import Result
+from loglake.query_engine import Result
 
 DEFAULT_CATALOG = "hive"
 DEFAULT_SCHEMA = "loglake"

@@ -1,14 +1,19 @@
-"""The Athena view files of loglake/sql/views, in an order Athena can create them (dependencies first)."""
+"""The Athena view files of loglake/sql/views, in an order Athena can create them (dependencies first).
+
+sqlglot is imported only to parse them: listing the files (`view_files`) is free, so the local engine
+can tell from a cache whether it needs the parser at all (`loglake.sql_cache`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import sqlglot
-from sqlglot import exp
+from typing import TYPE_CHECKING
 
 from loglake.resources import package_dir
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 VIEWS_DIR = package_dir("sql", "views")
 
@@ -19,6 +24,8 @@ def view_files(directory: Path = VIEWS_DIR) -> list[Path]:
 
 def tables_used(tree: exp.Expr) -> frozenset[str]:
     """The names of the tables and views a statement reads (its own CTEs excluded)."""
+    from sqlglot import exp
+
     ctes = {cte.alias for cte in tree.find_all(exp.CTE)}
     return frozenset(t.name for t in tree.find_all(exp.Table) if t.name not in ctes)
 
@@ -35,6 +42,9 @@ class View:
 
 
 def parse_view(path: Path) -> View:
+    import sqlglot
+    from sqlglot import exp
+
     sql = path.read_text(encoding="utf-8").strip().rstrip(";")
     try:
         tree = sqlglot.parse_one(sql, read="trino")

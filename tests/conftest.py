@@ -18,3 +18,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(getattr(pytest.mark, marker))
                 item.add_marker(pytest.mark.xdist_group(marker))
+
+
+@pytest.fixture(autouse=True)
+def _sql_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`loglake sql` and the other commands keep transpiled SQL in this session's own folder, not the user's."""
+    folder = tmp_path_factory.getbasetemp() / "sql-cache"
+    monkeypatch.setattr("loglake.sql_cache.default_folder", lambda: folder)

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
-from loglake import athena, trino  # each imports its client library (boto3, trino) only to connect
+from loglake import trino  # imports its client library only to connect
 from loglake.commands.errors import UsageError
-from loglake.engine import LocalEngine, Result
+from loglake.query_engine import QueryEngine
+
+if TYPE_CHECKING:  # imported when opened: a local query loads neither the AWS code nor the SQL checker
+    from loglake import athena
 
 ENGINES = ("local", "athena", "trino")
-
-
-class QueryEngine(Protocol):
-    def query(self, sql: str) -> Result: ...
 
 
 def add_athena_arguments(parser: argparse.ArgumentParser, *, database_required: bool = False) -> None:
@@ -49,6 +48,8 @@ def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def athena_from(args: argparse.Namespace) -> athena.Athena:
+    from loglake import athena
+
     target = athena.Target(args.database, args.workgroup, args.output_location)
     return athena.Athena(athena.connect(args.region), target, allow_writes=_allow_writes(args))
 
@@ -79,7 +80,10 @@ def open_engine(args: argparse.Namespace) -> QueryEngine:
         return athena_from(args)
     if args.lake is None:
         raise UsageError("--engine local needs --lake DIR")
-    return LocalEngine(args.lake, allow_writes=_allow_writes(args))
+    from loglake.engine import LocalEngine
+    from loglake.sql_cache import SqlCache, default_folder
+
+    return LocalEngine(args.lake, allow_writes=_allow_writes(args), cache=SqlCache(default_folder()))
 
 
 def _allow_writes(args: argparse.Namespace) -> bool:

@@ -45,9 +45,9 @@ def expected_failures() -> tuple[type[BaseException], ...]:
     from functions.parser.redact import RedactionError
     from functions.sinks.opensearch_auth import AuthError
     from loglake import athena, trino
-    from loglake.engine import QueryError
     from loglake.local_ingest import InputError
     from loglake.local_nodes import NodeError
+    from loglake.query_engine import QueryError
     from loglake.views import ViewError
 
     return (

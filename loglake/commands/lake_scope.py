@@ -7,7 +7,7 @@ import argparse
 
 from loglake.commands.engines import open_engine
 from loglake.cwlogs_query.scope import Scope, parse_time
-from loglake.engine import Result
+from loglake.query_engine import Result
 
 
 def add_scope_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
@@ -25,20 +24,17 @@ import pyarrow.parquet as pq
 from opensearchpy import OpenSearch
 
 from functions.backfill.runner import Lake
-from functions.compactor.records import decode_commit
+from functions.compactor import visibility
 from functions.compactor.store import LakeStore
-from functions.compactor.visibility import Change, ObjectInfo, live_objects
 from functions.parser.ingest import Summary
 from functions.sinks.keys import index_name
 from functions.sinks.opensearch import OpenSearchIndexer
-from functions.sinks.s3_parquet import TABLE
 from loglake.commands.errors import UsageError
 from loglake.commands.lakes import open_lake
 from loglake.opensearch_cli import add_connection_options, add_filter_options, client_from_args, lake_indexer
 from loglake.opensearch_setup import apply_template
 from schemas.arrow import arrow_schema
 from schemas.events import EVENTS
-from schemas.lake import EVENT_COMMITS
 
 ROWS_PER_BATCH = 20_000
 
@@ -58,38 +54,11 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
-def _by_partition(objects: list[ObjectInfo], root: str) -> dict[tuple[str, int], list[ObjectInfo]]:
-    """Objects `root`dt=…/hour=…/name grouped by (dt, hour); anything else under `root` is ignored."""
-    found: dict[tuple[str, int], list[ObjectInfo]] = defaultdict(list)
-    for obj in objects:
-        parts = obj.key[len(root) :].split("/")
-        if len(parts) != 3 or not parts[2].endswith(".parquet") or parts[2].startswith("."):
-            continue
-        if parts[0].startswith("dt=") and parts[1].removeprefix("hour=").isdigit():
-            found[(parts[0].removeprefix("dt="), int(parts[1].removeprefix("hour=")))].append(obj)
-    return found
-
-
 def live_keys(store: LakeStore, prefix: str, since: datetime | None, until: datetime | None) -> list[str]:
-    """The data objects `events` shows in the days of the range. Commits are read before the objects are
-    listed (an output a commit adds was written before it), as the engine does."""
+    """The data objects `events` shows in the days of the range (the compactor's visibility rule)."""
     first = None if since is None else since.strftime("%Y-%m-%d")
     last = None if until is None else until.strftime("%Y-%m-%d")
-
-    def in_range(dt: str) -> bool:
-        return (first is None or dt >= first) and (last is None or dt <= last)
-
-    commits_root, objects_root = f"{prefix}{EVENT_COMMITS.folder}/", f"{prefix}{TABLE}/"
-    changes: dict[tuple[str, int], list[Change]] = defaultdict(list)
-    for part, records in _by_partition(store.list(commits_root), commits_root).items():
-        if in_range(part[0]):
-            for record in records:
-                changes[part].extend(decode_commit(store.get(record.key)))
-    keys: list[str] = []
-    for part, objects in sorted(_by_partition(store.list(objects_root), objects_root).items()):
-        if in_range(part[0]):
-            keys.extend(o.key for o in sorted(live_objects(objects, changes.get(part, [])), key=lambda o: o.key))
-    return keys
+    return visibility.live_keys(store, prefix, first, last)
 
 
 def _schema_columns(table: pa.Table) -> pa.Table:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 
 from loglake.commands.engines import add_engine_arguments, open_engine
-from loglake.engine import UNSAFE_FLAG
 from loglake.output import FORMATS, render
+from loglake.query_engine import UNSAFE_FLAG
 
 
 def register(parser: argparse.ArgumentParser) -> None:

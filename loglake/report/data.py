@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from loglake.engine import Result
+from loglake.query_engine import QueryEngine
 
 Row = dict[str, Any]
-
-
-class Engine(Protocol):
-    def query(self, sql: str) -> Result: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +78,7 @@ def _hour_range(first: dt.datetime | None, last: dt.datetime | None) -> list[dt.
     return hours
 
 
-def load(engine: Engine) -> ReportData:
+def load(engine: QueryEngine) -> ReportData:
     hourly = engine.query("SELECT * FROM lambda_function_hourly ORDER BY hour_start, function_name").records()
     api = engine.query(_API).records()
     totals = engine.query(_TOTALS).records()[0]

@@ -9,8 +9,9 @@ import pytest
 import sqlglot
 
 from functions.sinks.s3_parquet import LocalStore
-from loglake.engine import LocalEngine, QueryError, to_duckdb
+from loglake.engine import LocalEngine, QueryError
 from loglake.local_ingest import ingest_events, local_ingestor
+from loglake.transpile import to_duckdb
 from loglake.views import view_files
 from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, load_payload
 

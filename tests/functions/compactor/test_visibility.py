@@ -10,9 +10,9 @@ import pytest
 from functions.compactor import records
 from functions.compactor.compact import CompactionConfig, Compactor, discover_partitions
 from functions.compactor.store import LocalLakeStore
-from functions.compactor.visibility import Change, ObjectInfo, live_objects
+from functions.compactor.visibility import Change, ObjectInfo, live_keys, live_objects
 from functions.sinks.keys import Partition
-from loglake.engine import LocalEngine, live_paths
+from loglake.engine import LocalEngine
 from tests.functions.compactor.lake_support import HOUR_MS, START_MS, build_seed
 
 
@@ -57,7 +57,7 @@ def test_the_view_counts_exactly_the_rows_of_the_objects_python_calls_live(tmp_p
     # Then they agree for every partition, and with the files reindex reads
     assert {(dt, hour): n for dt, hour, n in got} == expected
     assert len(expected) == 3
-    assert sum(pq.read_metadata(p).num_rows for p in live_paths(lake)) == sum(expected.values())
+    assert sum(pq.read_metadata(lake / key).num_rows for key in live_keys(store)) == sum(expected.values())
 
 
 @pytest.mark.parametrize("name", ["x.json", ".tmp-partial.parquet"])
@@ -66,3 +66,18 @@ def test_only_finished_parquet_objects_are_listed(tmp_path: Path, name: str) -> 
     (tmp_path / "events" / "dt=2026-11-27" / "hour=00" / name).write_text("{}")
     listed = LocalLakeStore(tmp_path).list("events/")
     assert [o.name for o in listed if o.name.endswith(".parquet")] == []
+
+
+def test_live_keys_keep_to_the_days_asked(tmp_path: Path) -> None:
+    # Given a lake of one day, with one hour compacted and committed, its inputs not yet cleaned up
+    lake = build_seed(tmp_path / "lake").root
+    store = LocalLakeStore(lake)
+    Compactor(store, "", CompactionConfig(grace_ms=HOUR_MS), clock=lambda: START_MS + 5 * HOUR_MS).run(
+        [Partition("2026-11-27", 0)]
+    )
+    listed = sorted(str(p.relative_to(lake)) for p in lake.glob("events/dt=*/hour=*/*.parquet"))
+    every = live_keys(store)
+    # Then the live keys are listed objects, fewer than all (the merged inputs are hidden), all of that day
+    assert set(every) < set(listed) and every == sorted(every)
+    assert live_keys(store, "", "2026-11-27", "2026-11-27") == every
+    assert live_keys(store, "", "2026-11-28") == [] and live_keys(store, "", None, "2026-11-26") == []

@@ -10,7 +10,7 @@ How the two answers are compared (the stated tolerance):
 - every value equal; floats to 1e-9 relative (sums in another order), and a value rounded with
   round(x, k) may land one unit of its last digit away when x sits on a ...5 boundary;
 - `approx_percentile` columns: exactly equal for groups of fewer than 40 values (Trino's t-digest then
-  keeps every value and answers with one of them; `loglake.engine` picks the same rank), within 5 %
+  keeps every value and answers with one of them; `loglake.transpile` picks the same rank), within 5 %
   on larger groups (Trino's estimate vs. the exact rank); a change in percent between two such
   percentiles within 5 percentage points.
 """
@@ -71,9 +71,34 @@ PERCENTILES: dict[str, Percentiles] = {
     "api_top_paths": Percentiles(frozenset({"p95_latency_ms"}), "requests"),
 }
 
-QUERIES: dict[str, str] = {view.name: f"SELECT * FROM {view.name}" for view in ordered_views()} | {
-    question.name: question.sql for question in load_questions()
-}
+# `/` by the operands' types: integers (columns, aggregates, literals, casts) truncate, anything else
+# does not; `memory_size_mb` is an integer in lambda_invocations and a double in the CTE that shadows it
+DIVISIONS = """
+WITH shadow AS (
+  SELECT function_name, CAST(max(memory_size_mb) AS double) AS memory_size_mb
+  FROM lambda_invocations
+  GROUP BY function_name
+)
+SELECT
+  i.function_name,
+  max(i.memory_size_mb) / 100 AS integer_column,
+  max(s.memory_size_mb) / 100 AS shadowing_double,
+  sum(i.billed_duration_ms) / count(*) AS integer_aggregates,
+  CAST(max(i.duration_ms) AS integer) / 7 AS cast_to_integer,
+  CAST(max(i.memory_size_mb) AS double) / 7 AS cast_to_double,
+  max(i.duration_ms) / 7 AS double_column,
+  -7 / 2 AS integer_literals,
+  7 / 2e0 AS double_literal
+FROM lambda_invocations i
+JOIN shadow s ON s.function_name = i.function_name
+GROUP BY i.function_name
+"""
+
+QUERIES: dict[str, str] = (
+    {view.name: f"SELECT * FROM {view.name}" for view in ordered_views()}
+    | {question.name: question.sql for question in load_questions()}
+    | {"typed_divisions": DIVISIONS}
+)
 
 
 def build_lakes(root: Path) -> dict[str, Path]:
