@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -22,6 +24,8 @@ from functions.sinks.s3_parquet import LocalStore
 
 # rows a coalesced object may gather before it is written (about 100 MB of Arrow at most)
 COALESCE_ROWS = 250_000
+# deliveries taken together, in input order, by one process: their objects are theirs alone
+SHARE_DELIVERIES = 250
 
 
 class InputError(ValueError):
@@ -74,10 +78,12 @@ class Progress:
 
 @dataclass
 class Coalescer:
-    """The wiring's batch sink for files of many deliveries: each delivery is normalized and redacted
-    as the Lambda does it, and its rows wait; `flush` writes them in one go, one object per event hour
-    instead of one per delivery and hour. The key comes from the deliveries' own identities (a digest
-    of every event), so ingesting the same file again overwrites its objects, never duplicates them.
+    """The wiring's batch sink for files of many deliveries: each delivery is normalized as the Lambda
+    does it, and its rows wait; `flush` redacts them and writes them in one go, one object per event hour
+    instead of one per delivery and hour. (Redaction is row by row, so its outcome is the Lambda's; done
+    once for all waiting rows, its fixed cost is paid once per object, not once per delivery.) The key
+    comes from the deliveries' own identities (a digest of every event), so ingesting the same file
+    again overwrites its objects, never duplicates them.
     """
 
     ingestor: Ingestor
@@ -87,22 +93,22 @@ class Coalescer:
     _digest: Any = field(default_factory=hashlib.sha256)
 
     def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult:
-        normalized, redacted = self.ingestor.prepare(batch)
+        normalized = self.ingestor.normalize(batch)
         self._tables.append(normalized.table)
         self._rows += normalized.table.num_rows
         self._digest.update(batch.identity.encode() + b"\n")
-        return BatchResult(normalized, [], redacted=redacted)
+        return BatchResult(normalized, [])
 
     @property
     def full(self) -> bool:
         return self._rows >= self.max_rows
 
     def flush(self) -> Summary:
-        """Write what waits; the rows, objects and index outcome as a summary to merge."""
+        """Redact and write what waits; the rows, objects and index outcome as a summary to merge."""
         done = Summary()
         if not self._tables:
             return done
-        table = pa.concat_tables(self._tables)
+        table, done.redacted_values = self.ingestor.redactor.apply(pa.concat_tables(self._tables).combine_chunks())
         objects, indexed = self.ingestor.store_table(table, "coalesced:" + self._digest.hexdigest())
         self._tables, self._rows, self._digest = [], 0, hashlib.sha256()
         done.rows_written = sum(o.rows for o in objects)
@@ -113,20 +119,11 @@ class Coalescer:
         return done
 
 
-def ingest_events(
-    events: Iterator[dict[str, Any]],
-    ingestor: Ingestor,
-    progress: Progress | None = None,
-    *,
-    coalesce_rows: int = COALESCE_ROWS,
-) -> Summary:
-    """Every event through `handle`; a bad event is reported in `failed_items` and the rest go on.
-
-    `coalesce_rows`: deliveries share objects of up to that many rows (`Coalescer`); 0: each delivery
-    is written on its own, exactly as the Lambda writes it."""
+def _ingest_share(events: list[dict[str, Any]], first: int, ingestor: Ingestor, coalesce_rows: int) -> Summary:
+    """The deliveries of one share (`first`: the index of its first in the input), coalesced on their own."""
     total = Summary()
     sink: BatchSink = Coalescer(ingestor, coalesce_rows) if coalesce_rows > 0 else ingestor
-    for index, event in enumerate(events):
+    for index, event in enumerate(events, first):
         try:
             summary, _ = handle(event, sink)
         except (DecodeError, BatchProcessingError) as exc:
@@ -135,10 +132,60 @@ def ingest_events(
         total.merge(summary)
         if isinstance(sink, Coalescer) and sink.full:
             total.merge(sink.flush())
-        if progress:
-            progress.tick(total)
     if isinstance(sink, Coalescer):
         total.merge(sink.flush())
+    return total
+
+
+def _shares(events: Iterator[dict[str, Any]], size: int) -> Iterator[tuple[list[dict[str, Any]], int]]:
+    first = 0
+    while share := list(islice(events, size)):
+        yield share, first
+        first += len(share)
+
+
+_worker: tuple[Ingestor, int] | None = None  # a worker process's ingestor and coalesce_rows
+
+
+def _start_worker(ingestor: Ingestor, coalesce_rows: int) -> None:
+    global _worker  # noqa: PLW0603 - set once in each worker process, before its first share
+    _worker = (ingestor, coalesce_rows)
+
+
+def _worker_share(share: tuple[list[dict[str, Any]], int]) -> Summary:
+    assert _worker is not None
+    return _ingest_share(share[0], share[1], *_worker)
+
+
+def ingest_events(
+    events: Iterator[dict[str, Any]],
+    ingestor: Ingestor,
+    progress: Progress | None = None,
+    *,
+    coalesce_rows: int = COALESCE_ROWS,
+    workers: int = 1,
+) -> Summary:
+    """Every event through `handle`; a bad event is reported in `failed_items` and the rest go on.
+
+    The events are taken in shares of `SHARE_DELIVERIES` in input order, and each share is coalesced on
+    its own: `coalesce_rows` rows at most per object (`Coalescer`); 0: each delivery is written on its
+    own, exactly as the Lambda writes it. What a share writes depends on its deliveries only, so with
+    `workers` > 1 (processes sharing out the shares) the lake is the same as with one, and the summary too.
+    """
+    total = Summary()
+    shares = _shares(events, SHARE_DELIVERIES)
+    if workers > 1:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, _start_worker, (ingestor, coalesce_rows)) as pool:
+            for summary in pool.imap(_worker_share, shares):
+                total.merge(summary)
+                if progress:
+                    progress.tick(total)
+    else:
+        for share, first in shares:
+            total.merge(_ingest_share(share, first, ingestor, coalesce_rows))
+            if progress:
+                progress.tick(total)
     if progress:
         progress.tick(total, force=True)
     return total

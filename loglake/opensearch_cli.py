@@ -9,20 +9,20 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
-
-from opensearchpy import OpenSearch
+from typing import TYPE_CHECKING, TextIO
 
 from functions.parser.ingest import Summary
 from functions.parser.settings import AUTH_MODES, OpenSearchSettings
 from functions.parser.wiring import build_indexer
-from functions.sinks.opensearch import OpenSearchIndexer
-from functions.sinks.opensearch_auth import build_client
 from functions.sinks.s3_parquet import LocalStore, ObjectStore
 from loglake.commands.errors import UsageError
-from loglake.opensearch_setup import setup
 from schemas.events import LEVELS, RECORD_TYPES, SOURCES
 from schemas.opensearch import DEFAULT_INDEX_PREFIX, DEFAULT_RETENTION_DAYS
+
+if TYPE_CHECKING:  # the client libraries load when a command talks to OpenSearch: `ingest` alone doesn't pay
+    from opensearchpy import OpenSearch
+
+    from functions.sinks.opensearch import OpenSearchIndexer
 
 
 def add_connection_options(parser: argparse.ArgumentParser, optional_flag: str | None = None) -> None:
@@ -111,6 +111,8 @@ def settings_from_args(args: argparse.Namespace) -> OpenSearchSettings:
 
 
 def client_from_args(args: argparse.Namespace) -> OpenSearch:
+    from functions.sinks.opensearch_auth import build_client
+
     settings = settings_from_args(args)
     return build_client(
         settings.url,
@@ -136,6 +138,8 @@ def indexer_for_lake(args: argparse.Namespace, lake: Path, err: TextIO | None = 
     err = err or sys.stderr  # the stream of the moment, not of import time
     if not args.opensearch_url:
         return None
+    from loglake.opensearch_setup import setup
+
     report = setup(client_from_args(args), args.index_prefix, DEFAULT_RETENTION_DAYS)
     for line in report.lines():
         print(f"opensearch {line}", file=err)

@@ -104,7 +104,7 @@ class Summary:
 def first_row_of_each_id(table: pa.Table) -> pa.Table:
     """A payload that repeats an event id keeps its first row of it (the index keeps one document per id)."""
     ids = table["event_id"]
-    if pc.count_distinct(ids, mode="all").as_py() == table.num_rows:
+    if len(set(ids.to_pylist())) == table.num_rows:  # a set of a few hundred ids costs less than a hash kernel
         return table
     positions = pa.array(range(table.num_rows), pa.int64())
     first = table.select(["event_id"]).append_column("_row", positions).group_by("event_id", use_threads=False)
@@ -131,9 +131,15 @@ class Ingestor:
 
     def prepare(self, batch: LogBatch) -> tuple[NormalizedBatch, int]:
         """The pure part: normalized rows, redacted before anything is stored or indexed."""
-        normalized = normalize(batch, BatchContext(region=self.region, ingest_time_ms=self.clock()))
-        table, redacted = self.redactor.apply(first_row_of_each_id(normalized.table))
+        normalized = self.normalize(batch)
+        table, redacted = self.redactor.apply(normalized.table)
         return replace(normalized, table=table), redacted
+
+    def normalize(self, batch: LogBatch) -> NormalizedBatch:
+        """Normalized rows, one per event id, NOT yet redacted: redact them (`redactor.apply`) before
+        they are stored. Redaction is row by row, so rows of many batches can be redacted together."""
+        normalized = normalize(batch, BatchContext(region=self.region, ingest_time_ms=self.clock()))
+        return replace(normalized, table=first_row_of_each_id(normalized.table))
 
     def store_table(
         self, table: pa.Table, identity: str, ends_at: float | None = None

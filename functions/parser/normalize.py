@@ -35,9 +35,9 @@ SCHEMA = arrow_schema(EVENTS)
 # `YYYY/MM/DD/[<version>]<id>` in /aws/lambda/<function>, `YYYY/MM/DD/<function>[<version>]<id>` elsewhere
 _LAMBDA_STREAM = re.compile(r"^\d{4}/\d\d/\d\d/([A-Za-z0-9_-]{0,140})\[([^\[\]]+)\]\[?[0-9a-zA-Z]+\]?$")
 Column: TypeAlias = "pa.Array[Any] | pa.ChunkedArray[Any]"
-_OPENS = pa.array(["start"])
-_CLOSES = pa.array(["end", "runtime_done", "report"])
-_LAMBDA_MARKERS = pa.array(["start", "end", "report", "init_start", "runtime_done"])
+_OPENS = frozenset(("start",))
+_CLOSES = frozenset(("end", "runtime_done", "report"))
+_LAMBDA_MARKERS = frozenset(("start", "end", "report", "init_start", "runtime_done"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,40 +91,46 @@ def _constant(value: object, n: int, type_: pa.DataType) -> Column:
     return column
 
 
-def _nulls(n: int, name: str) -> Column:
-    column: Column = pa.nulls(n, SCHEMA.field(name).type)
+def _array(values: list[Any], name: str) -> Column:
+    column: Column = pa.array(values, SCHEMA.field(name).type)
     return column
 
 
-def _column(parsed: pa.Table, name: str) -> Column:
-    if name in parsed.column_names:
-        column: Column = parsed[name]
-        return column
-    return _nulls(parsed.num_rows, name)
+def _or(values: list[Any] | None, default: object, n: int) -> list[Any] | None:
+    """The parsed value where a line had one, the batch-level default elsewhere (None: no value at all)."""
+    if default is None:
+        return values
+    if values is None:
+        return [default] * n
+    return [default if v is None else v for v in values] if None in values else values
 
 
-def _or(parsed: pa.Table, name: str, default: object) -> Column:
-    """The parsed value where a line had one, the batch-level default elsewhere."""
-    column = _column(parsed, name)
-    if default is None or column.null_count == 0:
-        return column
-    filled: Column = pc.coalesce(column, pa.scalar(default, SCHEMA.field(name).type))
-    return filled
-
-
-def inherit_request_ids(record_type: Column, request_id: Column) -> Column:
-    """Fill missing request ids with the invocation in flight (see the module docstring)."""
-    opens = pc.is_in(record_type, _OPENS)
-    closes = pc.is_in(record_type, _CLOSES)
-    empty = pa.scalar("", pa.string())
-    none = pa.scalar(None, pa.string())
-    forward = pc.fill_null_forward(pc.if_else(opens, request_id, pc.if_else(closes, empty, none)))
-    backward = pc.fill_null_backward(pc.if_else(closes, request_id, pc.if_else(opens, empty, none)))
-    before = pc.if_else(pc.equal(forward, empty), none, forward)
-    after = pc.if_else(pc.equal(backward, empty), none, backward)
-    inherited = pc.coalesce(before, after)
-    result: Column = pc.coalesce(request_id, inherited)
-    return result
+def inherit_request_ids(record_types: list[str | None], request_ids: list[str | None]) -> list[str | None]:
+    """Fill missing request ids with the invocation in flight (see the module docstring): the id of the
+    last START before a line, unless an END/REPORT closed it since; else the id of the first END/REPORT
+    after it, unless a START opened another invocation first."""
+    n = len(request_ids)
+    before: list[str | None] = [None] * n
+    current: str | None = None
+    for i, (record_type, request_id) in enumerate(zip(record_types, request_ids, strict=True)):
+        if record_type in _OPENS:
+            current = request_id if request_id is not None else current
+        elif record_type in _CLOSES:
+            current = ""
+        before[i] = current
+    after: list[str | None] = [None] * n
+    current = None
+    for i in range(n - 1, -1, -1):
+        record_type, request_id = record_types[i], request_ids[i]
+        if record_type in _CLOSES:
+            current = request_id if request_id is not None else current
+        elif record_type in _OPENS:
+            current = ""
+        after[i] = current
+    return [
+        request_id if request_id is not None else (early or late or None)
+        for request_id, early, late in zip(request_ids, before, after, strict=True)
+    ]
 
 
 def _source_before_parsing(batch: LogBatch) -> str:
@@ -133,11 +139,22 @@ def _source_before_parsing(batch: LogBatch) -> str:
     return "lambda" if source == "other" and function_name_of(batch.log_group, batch.log_stream) else source
 
 
-def _source_after_parsing(source: str, parsed: pa.Table) -> str:
+def _source_after_parsing(source: str, record_types: list[str | None]) -> str:
     """A custom group that holds the Lambda platform's own records (START, REPORT…) is Lambda's too."""
-    if source == "other" and parsed.num_rows and pc.any(pc.is_in(parsed["record_type"], _LAMBDA_MARKERS)).as_py():
+    if source == "other" and not _LAMBDA_MARKERS.isdisjoint(record_types):
         return "lambda"
     return source
+
+
+def _message(parsed: list[Any] | None, raw: Column) -> Column:
+    """The parsed message, or the line right-trimmed where its format found none."""
+    if parsed is not None and None not in parsed:
+        return _array(parsed, "message")
+    trimmed: Column = pc.utf8_rtrim_whitespace(raw)
+    if parsed is None:
+        return trimmed
+    filled: Column = pc.coalesce(_array(parsed, "message"), trimmed)
+    return filled
 
 
 def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
@@ -145,13 +162,23 @@ def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
     fallback = plain.PRINT if source == "lambda" else plain.UNKNOWN
     raw = pa.array(batch.messages, pa.string())
     parsed_lines: ParsedLines = parse_lines(batch.messages, fallback)
-    parsed = parsed_lines.columns
+    parsed = parsed_lines.fields
     n = len(batch)
-    source = _source_after_parsing(source, parsed)
+    record_types = parsed.get("record_type", [None] * n)
+    source = _source_after_parsing(source, record_types)
     api_id, stage = apigateway_execution.api_and_stage_from_group(batch.log_group)
-    request_id = _column(parsed, "request_id")
-    if source == "lambda" and request_id.null_count:
-        request_id = inherit_request_ids(parsed["record_type"], request_id)
+    request_id = parsed.get("request_id")
+    if source == "lambda" and request_id is not None and None in request_id:
+        request_id = inherit_request_ids(record_types, request_id)
+    filled: dict[str, list[Any] | None] = {
+        **parsed,
+        "request_id": request_id,
+        "source": _or(parsed.get("source"), source, n),
+        "function_name": _or(parsed.get("function_name"), function_name_of(batch.log_group, batch.log_stream), n),
+        "function_version": _or(parsed.get("function_version"), version_of(batch.log_stream), n),
+        "api_id": _or(parsed.get("api_id"), api_id, n),
+        "stage": _or(parsed.get("stage"), stage, n),
+    }
     computed: dict[str, Column] = {
         "event_id": pa.array(batch.event_ids, pa.string()),
         "event_time": pa.array(batch.timestamps, pa.timestamp("ms")),
@@ -160,15 +187,14 @@ def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
         "region": _constant(ctx.region, n, pa.string()),
         "log_group": _constant(batch.log_group, n, pa.string()),
         "log_stream": _constant(batch.log_stream, n, pa.string()),
-        "source": _or(parsed, "source", source),
-        "function_name": _or(parsed, "function_name", function_name_of(batch.log_group, batch.log_stream)),
-        "function_version": _or(parsed, "function_version", version_of(batch.log_stream)),
-        "request_id": request_id,
         "raw": raw,
-        "message": pc.coalesce(_column(parsed, "message"), pc.utf8_rtrim_whitespace(raw)),
-        "api_id": _or(parsed, "api_id", api_id),
-        "stage": _or(parsed, "stage", stage),
+        "message": _message(parsed.get("message"), raw),
     }
-    arrays = [computed[f.name] if f.name in computed else _column(parsed, f.name) for f in SCHEMA]
+    arrays = [
+        computed[f.name]
+        if f.name in computed
+        else (pa.nulls(n, f.type) if (values := filled.get(f.name)) is None else pa.array(values, f.type))
+        for f in SCHEMA
+    ]
     table = pa.Table.from_arrays(arrays, schema=SCHEMA)
     return NormalizedBatch(batch, table, parsed_lines.format_counts, parsed_lines.failures)

@@ -4,10 +4,11 @@ Rules run column-at-a-time over the free-text columns (`message`, `raw`, `attrib
 `error_message`, `stack_trace`), in two kinds:
 
 - the secret families (`aws_keys`, `secrets`, `tokens`, `private_keys`: see `redact_text.py`) share
-  one pre-check: a single case-insensitive RE2 scan (Arrow compute) of each row's five columns joined,
-  for the substrings any of them needs (`pass`, `secret`, `token`, `auth`, `AKIA`, `eyJ`, `-----BEGIN`,
-  `://…:…@`, an escaped letter…). Only the rows that hold one go to Python, where JSON is redacted as
-  parsed JSON (`redact_json.py`) and other text by patterns that keep quotes and escapes intact;
+  one pre-check: a single RE2 scan (Arrow compute) of each row's five columns joined and lowered, for
+  the substrings any of them needs (`pass`, `secret`, `token`, `auth`, `akia`, `eyj`, `-----begin`,
+  `://…:…@`, an escaped letter…), then the case-insensitive trigger over the values of those rows.
+  Only the values that hold one go to Python, where JSON is redacted as parsed JSON (`redact_json.py`)
+  and other text by patterns that keep quotes and escapes intact;
 - `emails`, `cards` (13-19 digits, spaces or dashes allowed, Luhn checked) and user patterns (RE2) are
   rewritten by Arrow, each after a fast scan for a looser pattern.
 
@@ -35,6 +36,7 @@ from functions.parser.redact_text import (
     SECRETS,
     TOKENS,
     TRIGGERS,
+    prefilter,
     trigger,
 )
 
@@ -121,22 +123,23 @@ def _apply(column: Strings, rule: Rule) -> tuple[Strings, int]:
     return replaced, int(found)
 
 
-def _scrub_secrets(table: pa.Table, trigger: str, families: frozenset[str]) -> tuple[pa.Table, int]:
-    """The secret families over the free-text columns: one RE2 scan of each row's columns joined, then
-    Python on the rows that hold a trigger (a trigger inside one column is inside the joined text)."""
-    names = [name for name in COLUMNS if name in table.column_names]
+def _scrub_secrets(table: pa.Table, families: frozenset[str]) -> tuple[pa.Table, int]:
+    """The secret families over the free-text columns: a scan of each row's columns joined for the
+    `prefilter`, then the trigger over the values of the rows it found, and Python on the values that hold
+    a trigger. (A trigger in a value is in its row's joined text, and the prefilter matches it there.)"""
+    present = set(table.column_names)
+    names = [name for name in COLUMNS if name in present]
     if not names:
         return table, 0
     columns: list[Any] = [table[name] for name in names]
     joined = pc.binary_join_element_wise(*columns, "\n", null_handling="replace", null_replacement="")
-    matched: Any = pc.match_substring_regex(joined, trigger)
-    if not pc.any(matched).as_py():
+    candidates: Any = pc.match_substring_regex(pc.ascii_lower(joined), prefilter(families))
+    if not pc.any(candidates).as_py():
         return table, 0
-    mask: Any = pc.fill_null(matched, False).combine_chunks()
+    mask: Any = pc.fill_null(candidates, False).combine_chunks()
     columns = [column.combine_chunks() for column in columns]
     values = [column.filter(mask) for column in columns]
-    # which of those rows' values hold a trigger themselves: one more scan, of the matched rows only
-    hits = pc.fill_null(pc.match_substring_regex(pa.concat_arrays(values), trigger), False).to_pylist()
+    hits = pc.fill_null(pc.match_substring_regex(pa.concat_arrays(values), trigger(families)), False).to_pylist()
     total = 0
     for n, (name, column, candidates) in enumerate(zip(names, columns, values, strict=True)):
         rewritten, found = candidates.to_pylist(), 0
@@ -182,7 +185,7 @@ class Redactor:
         total = 0
         if secret_rules:
             families = frozenset(rule.name for rule in secret_rules)
-            table, total = _scrub_secrets(table, trigger(families), families)
+            table, total = _scrub_secrets(table, families)
         column_rules = [rule for rule in self.rules if rule.pattern is not None]
         for name in COLUMNS if column_rules else ():
             if name not in table.column_names:

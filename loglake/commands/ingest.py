@@ -6,6 +6,7 @@ With `--opensearch`, every batch is also indexed (after it is in the lake), exac
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from itertools import chain
@@ -19,6 +20,13 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lake", type=Path, required=True, help="the lake folder (created if missing)")
     parser.add_argument("--region", default="local", help="region recorded on every row (default: local)")
     parser.add_argument("files", type=Path, nargs="+", help="JSON object, JSON array or JSON Lines of Lambda events")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1,
+        help="processes sharing the deliveries out (default: the cores this process may use); the lake is the "
+        "same whatever the number. With --opensearch, one.",
+    )
     add_index_options(parser)
     parser.set_defaults(run=run)
 
@@ -26,7 +34,9 @@ def register(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     ingestor = local_ingestor(args.lake, args.region, indexer_for_lake(args, args.lake))
-    summary = ingest_events(chain.from_iterable(read_events(f) for f in args.files), ingestor, Progress())
+    workers = 1 if ingestor.indexer is not None else max(1, args.workers)
+    events = chain.from_iterable(read_events(f) for f in args.files)
+    summary = ingest_events(events, ingestor, Progress(), workers=workers)
     elapsed = time.perf_counter() - started
     print(
         f"ingested {summary.events_in:,} events from {summary.payloads:,} payloads into {args.lake} "

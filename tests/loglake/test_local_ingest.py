@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from loglake.cli import main
-from loglake.local_ingest import ingest_events, local_ingestor
+from loglake.local_ingest import SHARE_DELIVERIES, ingest_events, local_ingestor
 from tests.support import awslogs_event
 
 START_MS = 1_795_000_000_000  # 2026-11-18 10:13:20 UTC
@@ -105,3 +105,49 @@ def test_without_coalescing_each_delivery_is_written_as_the_lambda_writes_it(tmp
     assert summary.rows_written == 60
     expected = len(hours_of(batch)) if coalesce else 6
     assert summary.objects_written == len(lake_objects(tmp_path)) == expected
+
+
+def lake_rows(lake: Path) -> list[dict[str, Any]]:
+    table = pq.read_table(lake / "events", columns=["event_id", "message", "raw", "attributes"])
+    return sorted(table.to_pylist(), key=lambda r: r["event_id"])
+
+
+def test_two_workers_write_the_same_lake_as_one(tmp_path: Path) -> None:
+    # Given more deliveries than one share holds, with a bad one among them
+    batch = deliveries(SHARE_DELIVERIES * 2 + 7, 3)
+    batch.insert(SHARE_DELIVERIES + 1, {"awslogs": {"data": "not base64!"}})
+    # When they are ingested by one process and by two
+    one = ingest_events(iter(batch), local_ingestor(tmp_path / "one", "local"), workers=1)
+    two = ingest_events(iter(batch), local_ingestor(tmp_path / "two", "local"), workers=2)
+    # Then both lakes hold the same objects with the same rows, and the summaries agree, bad event included
+    assert lake_objects(tmp_path / "two") == lake_objects(tmp_path / "one")
+    assert sum(lake_objects(tmp_path / "one").values()) == (SHARE_DELIVERIES * 2 + 7) * 3
+    assert (
+        two.failed_items
+        == one.failed_items
+        == [f"event {SHARE_DELIVERIES + 1}: awslogs.data is not valid base64: " + one.failed_items[0].split(": ", 2)[2]]
+    )
+    assert (two.events_in, two.rows_written, two.objects_written) == (
+        one.events_in,
+        one.rows_written,
+        one.objects_written,
+    )
+
+
+def test_coalesced_rows_are_redacted_as_the_lambda_redacts_them(tmp_path: Path) -> None:
+    # Given deliveries whose lines carry secrets in text and in JSON
+    batch = deliveries(5, 4)
+    secrets = ["db password=hunter2 ok", '{"level": "INFO", "api_key": "k-123456", "message": "m"}']
+    for n, delivery in enumerate(batch):
+        payload = json.loads(gzip.decompress(base64.b64decode(delivery["awslogs"]["data"])))
+        payload["logEvents"][n % 4]["message"] = secrets[n % 2]
+        batch[n] = awslogs_event(payload)
+    # When they are ingested coalesced, and one object per delivery as the Lambda writes them
+    coalesced = ingest_events(iter(batch), local_ingestor(tmp_path / "coalesced", "local"))
+    alone = ingest_events(iter(batch), local_ingestor(tmp_path / "alone", "local"), coalesce_rows=0)
+    # Then the rows are the same, the secrets replaced in both, and both count ten replaced values: each
+    # secret is held twice, by the raw line and by the message (text) or the attributes (JSON)
+    rows = lake_rows(tmp_path / "coalesced")
+    assert rows == lake_rows(tmp_path / "alone")
+    assert coalesced.redacted_values == alone.redacted_values == 2 * 5
+    assert not [r for r in rows if "hunter2" in r["raw"] or "k-123456" in r["raw"]]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pyarrow as pa
 import pytest
 
 from functions.parser.decode import LogBatch, batch_from_json
@@ -109,9 +108,9 @@ def test_version_from_start_wins_over_the_stream_name() -> None:
 
 
 def test_inheritance_never_crosses_invocations() -> None:
-    record_type = pa.array(["app", "start", "app", "end", "report", "app", "start", "app"])
-    request_id = pa.array([None, "A", None, "A", "A", None, "B", None])
-    assert inherit_request_ids(record_type, request_id).to_pylist() == [
+    record_type = ["app", "start", "app", "end", "report", "app", "start", "app"]
+    request_id = [None, "A", None, "A", "A", None, "B", None]
+    assert inherit_request_ids(record_type, request_id) == [
         None,
         "A",
         "A",

@@ -48,7 +48,7 @@ def test_every_format_stores_attributes_in_the_one_style(format_name: str) -> No
     # Given a line of the format (by the name it counts under) that leaves something for `attributes`
     parsed = parse_lines([LINES_WITH_ATTRIBUTES[format_name]])
     # When it is parsed
-    (attributes,) = parsed.columns["attributes"].to_pylist()
+    (attributes,) = parsed.fields["attributes"]
     # Then it was read by that format, and its attributes are compact UTF-8 JSON (rewritten independently)
     assert parsed.format_counts == {format_name: 1}
     assert attributes == json.dumps(json.loads(attributes), ensure_ascii=False, separators=(",", ":"))
