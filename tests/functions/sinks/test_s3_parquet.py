@@ -16,7 +16,15 @@ from moto import mock_aws
 from functions.parser.decode import LogBatch, batch_from_json, decode_awslogs
 from functions.parser.normalize import SCHEMA, BatchContext, normalize
 from functions.sinks.keys import HOUR_MS
-from functions.sinks.s3_parquet import ALWAYS_WRITTEN, LocalStore, S3Store, encode_parquet, split_by_hour, write_batch
+from functions.sinks.s3_parquet import (
+    ALWAYS_WRITTEN,
+    SMALL_OBJECT_ROWS,
+    LocalStore,
+    S3Store,
+    encode_parquet,
+    split_by_hour,
+    write_batch,
+)
 from loglake.synth import generate
 from tests.support import load_payload
 
@@ -173,3 +181,18 @@ def test_encode_parquet_keeps_every_column_it_is_given() -> None:
     stored = pq.read_table(io.BytesIO(encode_parquet(table)))
     assert stored.column_names == SCHEMA.names
     assert stored.equals(table.cast(pa.schema([f.remove_metadata() for f in SCHEMA])))
+
+
+def test_a_delivery_sized_object_has_time_statistics_only_and_a_big_one_prunes_and_uses_dictionaries() -> None:
+    # Given one delivery's rows, and the same rows repeated past the small-object size
+    table = normalize(batch(), CTX).table
+    big = pa.concat_tables([table] * (SMALL_OBJECT_ROWS // table.num_rows + 1))
+    # When each is encoded
+    small_meta = pq.ParquetFile(io.BytesIO(encode_parquet(table))).metadata.row_group(0)
+    big_meta = pq.ParquetFile(io.BytesIO(encode_parquet(big))).metadata.row_group(0)
+    # Then the small one has statistics on the event time alone and no dictionary; the big one has both
+    small_columns = {small_meta.column(i).path_in_schema: small_meta.column(i) for i in range(small_meta.num_columns)}
+    big_columns = {big_meta.column(i).path_in_schema: big_meta.column(i) for i in range(big_meta.num_columns)}
+    assert [n for n, c in small_columns.items() if c.is_stats_set] == ["event_time"]
+    assert not any(c.has_dictionary_page for c in small_columns.values())
+    assert big_columns["log_group"].has_dictionary_page and big_columns["function_name"].is_stats_set
