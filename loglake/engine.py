@@ -54,7 +54,8 @@ class LocalEngine:
     The lake's objects are read without `union_by_name` when the first one has every column: DuckDB
     then binds a view from one footer instead of all of them (a lake of 3,000 small objects took
     seconds per view otherwise). An object without some column makes DuckDB refuse the scan; the
-    engine then reads the lake by name (slower, exact) and runs the query again.
+    engine then reads the lake by name (slower, exact) and runs the query again. Read by name, a column
+    no object has (small objects leave out their empty columns) is NULL, typed as the schema says.
     """
 
     def __init__(
@@ -106,6 +107,9 @@ class LocalEngine:
                 f"read_parquet({_listed(files)}, hive_partitioning = true, hive_types = {_hive_types()}, "
                 f"union_by_name = {'true' if by_name else 'false'}, filename = true)"
             )
+            if by_name:  # a column no object has (sparse objects leave out empty ones) is still there, NULL
+                empty = _typed_nulls([*duckdb_columns(EVENT_OBJECTS), ("filename", "VARCHAR")])
+                source = f"({empty} UNION ALL BY NAME SELECT * FROM {source})"
         self.con.execute(
             f'CREATE OR REPLACE VIEW {EVENT_OBJECTS.name} AS SELECT * EXCLUDE (filename), filename AS "{PATH_COLUMN}" '
             f"FROM {source}"

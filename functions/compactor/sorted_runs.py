@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pyarrow import compute, ipc
 
-from functions.sinks.s3_parquet import DICTIONARY_COLUMNS, ROW_GROUP_SIZE, STATISTICS_COLUMNS
+from functions.sinks.s3_parquet import ROW_GROUP_SIZE, parquet_options
 
 pc: Any = compute  # the compute stubs can't type these kernels on chunked arrays and scalars
 
@@ -94,13 +94,7 @@ class OutputWriter:
             path = self.workdir / f"out-{len(self.outputs):03d}.parquet"
             self.outputs.append(path)
             self._sink = pa.OSFile(str(path), "wb")
-            self._writer = pq.ParquetWriter(
-                self._sink,
-                self.schema,
-                compression="zstd",
-                use_dictionary=[c for c in DICTIONARY_COLUMNS if c in self.schema.names],  # type: ignore[arg-type]
-                write_statistics=[c for c in STATISTICS_COLUMNS if c in self.schema.names],
-            )
+            self._writer = pq.ParquetWriter(self._sink, self.schema, **parquet_options(self.schema.names))
         self._writer.write_table(table.combine_chunks(), row_group_size=self.group_rows)
         self.rows += table.num_rows
         if self._sink is not None and self._sink.tell() >= self.target_bytes:

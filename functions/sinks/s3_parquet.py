@@ -1,7 +1,8 @@
 """The lake: Parquet (zstd) objects under Hive partitions, on S3 or in a local folder.
 
 `write_batch` splits a normalized batch by event-time hour, encodes each part as one Parquet object
-and puts it under a deterministic key. Writing is all-or-raise: an error reaches the handler, the
+(without the columns no row of the part has a value in: a sparse object) and puts it under a
+deterministic key. Writing is all-or-raise: an error reaches the handler, the
 invocation fails, and AWS retries it (then dead-letters it); a retry rewrites the same keys.
 """
 
@@ -11,6 +12,7 @@ import io
 import os
 import shutil
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -29,6 +31,8 @@ TABLE = "events"
 ROW_GROUP_SIZE = 128 * 1024
 # Dictionary encoding pays where values repeat; statistics pay where queries filter (row-group and
 # page pruning). Long free text (message, raw, stack_trace...) gets neither: it would only cost time.
+# request_id is left out of the dictionaries: an id repeats only within its invocation's few lines, so a
+# dictionary of distinct ids plus the indices costs more than plain values zstd finds again a few rows on.
 DICTIONARY_COLUMNS = [
     "ingest_time",
     "account_id",
@@ -40,7 +44,6 @@ DICTIONARY_COLUMNS = [
     "function_version",
     "record_type",
     "level",
-    "request_id",
     "error_type",
     "runtime_version",
     "status",
@@ -69,6 +72,19 @@ STATISTICS_COLUMNS = [
     "api_id",
     "trace_id",
 ]
+SMALL_OBJECT_ROWS = 1_000
+SMALL_STATISTICS = ["event_time"]
+# Encodings other than plain for columns outside the dictionaries (bench/parquet_encode.py measures them):
+# event ids are digit strings of nearly one length, so their lengths apart from their bytes compress to
+# almost nothing; event times rise a few ms a row, so deltas pack into a few bits each.
+COLUMN_ENCODINGS = {
+    "event_id": "DELTA_LENGTH_BYTE_ARRAY",
+    "event_time": "DELTA_BINARY_PACKED",
+}
+# Columns every object carries even when no row has a value: the identity and the times the lake is
+# keyed, partitioned and merged on. Any other column null in every row of an object is left out of it
+# (Athena, Trino and DuckDB read a column a Parquet file lacks as NULL; the compactor's outputs have them all).
+ALWAYS_WRITTEN = frozenset({"event_id", "event_time", "ingest_time"})
 
 
 PARQUET = "application/vnd.apache.parquet"
@@ -185,16 +201,39 @@ class LocalStore:
             raise
 
 
+def parquet_options(names: Collection[str], *, small: bool = False) -> dict[str, Any]:
+    """Writer options for an object holding the columns `names` (the lake writer's and the compactor's).
+
+    No Arrow schema in the footer: Parquet's own types read back as the same Arrow types, and the copy
+    (every column's doc) took ~7 KB, more than the rows of a 100-event object. A `small` object (fewer
+    than SMALL_OBJECT_ROWS rows: one delivery's) gets no dictionaries and statistics on the event time
+    only: a reader fetches so small an object whole with its footer, so pruning saves no request, and
+    they cost ~10 % of its bytes and a third of its encode time.
+    """
+    present = frozenset(names)
+    return {
+        "compression": "zstd",
+        "use_dictionary": [] if small else [c for c in DICTIONARY_COLUMNS if c in present],
+        "write_statistics": [c for c in (SMALL_STATISTICS if small else STATISTICS_COLUMNS) if c in present],
+        "column_encoding": {c: e for c, e in COLUMN_ENCODINGS.items() if c in present},
+        "store_schema": False,
+    }
+
+
+def without_empty_columns(table: pa.Table) -> pa.Table:
+    """`table` without the columns that are null in every row, but for those in ALWAYS_WRITTEN."""
+    keep = [
+        name
+        for name, column in zip(table.column_names, table.columns, strict=True)
+        if name in ALWAYS_WRITTEN or column.null_count < len(column)
+    ]
+    return table if len(keep) == table.num_columns else table.select(keep)
+
+
 def encode_parquet(table: pa.Table) -> bytes:
     sink = io.BytesIO()
-    pq.write_table(
-        table,
-        sink,
-        compression="zstd",
-        row_group_size=ROW_GROUP_SIZE,
-        use_dictionary=DICTIONARY_COLUMNS,  # type: ignore[arg-type]  # pyarrow takes a list of columns
-        write_statistics=STATISTICS_COLUMNS,
-    )
+    small = table.num_rows < SMALL_OBJECT_ROWS
+    pq.write_table(table, sink, row_group_size=ROW_GROUP_SIZE, **parquet_options(table.column_names, small=small))
     return sink.getvalue()
 
 
@@ -210,10 +249,10 @@ def split_by_hour(table: pa.Table) -> list[tuple[Partition, pa.Table]]:
 
 
 def write_batch(store: ObjectStore, prefix: str, table: pa.Table, identity: str) -> list[WrittenObject]:
-    """Write every hour of `table` as one object keyed by the payload identity."""
+    """Write every hour of `table` as one object keyed by the payload identity, without its empty columns."""
     written = []
     for partition, part in split_by_hour(table):
-        body = encode_parquet(part)
+        body = encode_parquet(without_empty_columns(part))
         key = object_key(prefix, TABLE, partition, identity)
         store.put(key, body)
         written.append(WrittenObject(key, part.num_rows, len(body)))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from schemas.cloudformation import MAX_COMMENT, PARQUET_SERDE, glue_table_input
 from schemas.columns import Column, Kind, Partition, Table
 from schemas.events import EVENTS
 from schemas.glue import glue_type
+from schemas.render import REPO
 
 
 def test_columns_and_partition_keys_follow_the_schema_in_order() -> None:
@@ -49,3 +52,21 @@ def test_long_docs_are_cut_to_the_glue_comment_limit() -> None:
     # When rendered, Then the comment fits and says it was cut
     comment = glue_table_input(table)["StorageDescriptor"]["Columns"][0]["Comment"]
     assert len(comment) == MAX_COMMENT and comment.endswith("…")
+
+
+def test_the_lake_tables_map_parquet_columns_by_name() -> None:
+    # Sparse objects leave out their empty columns, so a file's n-th column is not the table's n-th:
+    # Athena must map Parquet columns by name (its default for Parquet; `parquet.column.index.access`
+    # = true would switch to ordinals), and then reads a column a file lacks as NULL.
+    # Given the committed Glue table inputs and the Athena DDL the stack and `athena setup` use
+    inputs = [json.loads(p.read_text()) for p in sorted((REPO / "infra" / "glue").glob("*-table-input.json"))]
+    ddl = [p.read_text() for p in sorted((REPO / "infra" / "athena" / "tables").glob("*.sql"))]
+    assert inputs and ddl
+    # Then neither asks for index access, and every one is the Parquet SerDe
+    for table in inputs:
+        serde = table["StorageDescriptor"]["SerdeInfo"]
+        assert serde["SerializationLibrary"] == PARQUET_SERDE
+        assert serde["Parameters"].get("parquet.column.index.access", "false") == "false"
+        assert table["Parameters"].get("parquet.column.index.access", "false") == "false"
+    for text in ddl:
+        assert "STORED AS PARQUET" in text and "column.index.access" not in text

@@ -10,9 +10,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from functions.compactor.merge import merge_files
+from functions.parser.decode import decode_awslogs
+from functions.parser.ingest import Ingestor
+from functions.sinks.s3_parquet import LocalStore, encode_parquet, without_empty_columns
+from loglake.synth import generate
+from schemas.arrow import arrow_schema
+from schemas.events import EVENTS
 
 MIB = 1024 * 1024
 T0 = 1_795_737_600_000
+SCHEMA = arrow_schema(EVENTS)
 
 
 def events(ids: list[str], ingest_ms: int, names: list[str | None] | None = None, extra: bool = False) -> pa.Table:
@@ -121,3 +128,30 @@ def test_rows_without_an_event_id_are_never_merged_away(tmp_path: Path, budget: 
     table = events(["e-1", "e-2"], T0).set_column(0, "event_id", pa.array([None, None], pa.string()))
     inputs = [write(tmp_path / "in", "a.parquet", table), write(tmp_path / "in", "b.parquet", events(["e-3"], T0))]
     assert merged(inputs, tmp_path / "work", budget=budget).num_rows == 3
+
+
+@pytest.mark.parametrize("budget", [64 * MIB, 200_000])
+def test_sparse_and_full_objects_merge_into_full_schema_outputs_with_the_same_rows(tmp_path: Path, budget: int) -> None:
+    # Given an hour of Lambda and API Gateway deliveries, each object written by the lake writer: every
+    # other one sparse (its empty columns left out), the others with every column as before
+    dataset = generate(seed=8, start_ms=T0, hours=1, invocations_per_hour=60, max_events_per_delivery=100)
+    ingestor = Ingestor(store=LocalStore(tmp_path / "lake"), prefix="", region="eu-west-1", clock=lambda: T0)
+    source: list[pa.Table] = []
+    inputs: list[Path] = []
+    for n, delivery in enumerate(dataset.deliveries):
+        batch = decode_awslogs(delivery)
+        if batch is None:
+            continue
+        table = ingestor.prepare(batch)[0].table
+        source.append(table)
+        body = encode_parquet(table) if n % 2 else encode_parquet(without_empty_columns(table))
+        inputs.append(write(tmp_path / "in", f"{n:04d}.parquet", pq.read_table(pa.BufferReader(body))))
+    widths = {len(pq.read_schema(p)) for p in inputs}
+    assert len(widths) > 2 and max(widths) == len(SCHEMA)  # the premise: sparse objects of several widths
+    # When merged (in one step, or spilled through many buckets)
+    table = merged(inputs, tmp_path / "work", budget=budget)
+    # Then the outputs have the schema's columns, order and types, and exactly the rows delivered
+    assert table.schema.equals(pa.schema([f.remove_metadata() for f in SCHEMA]))
+    want = pa.concat_tables(source).cast(table.schema).to_pylist()
+    assert sorted(table.to_pylist(), key=order_key) == sorted(want, key=order_key)
+    assert table.to_pylist() == sorted(table.to_pylist(), key=order_key)

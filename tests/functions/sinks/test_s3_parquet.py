@@ -8,14 +8,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from moto import mock_aws
 
-from functions.parser.decode import LogBatch, batch_from_json
+from functions.parser.decode import LogBatch, batch_from_json, decode_awslogs
 from functions.parser.normalize import SCHEMA, BatchContext, normalize
 from functions.sinks.keys import HOUR_MS
-from functions.sinks.s3_parquet import LocalStore, S3Store, split_by_hour, write_batch
+from functions.sinks.s3_parquet import (
+    ALWAYS_WRITTEN,
+    SMALL_OBJECT_ROWS,
+    LocalStore,
+    S3Store,
+    encode_parquet,
+    split_by_hour,
+    write_batch,
+)
+from loglake.synth import generate
 from tests.support import load_payload
 
 CTX = BatchContext(region="eu-west-1", ingest_time_ms=0)
@@ -50,7 +60,8 @@ def test_s3_objects_are_zstd_parquet_with_the_schema(s3: object) -> None:
     assert len(written) == 1
     body = s3.get_object(Bucket="lake", Key=written[0].key)["Body"].read()  # type: ignore[attr-defined]
     parquet = pq.ParquetFile(io.BytesIO(body))
-    assert parquet.schema_arrow.equals(SCHEMA, check_metadata=False)
+    # the schema's columns in its order and types, less those no row has a value in
+    assert parquet.schema_arrow.equals(pa.schema([f for f in SCHEMA if f.name in parquet.schema_arrow.names]))
     assert parquet.metadata.num_rows == len(b)
     assert parquet.metadata.row_group(0).column(0).compression == "ZSTD"
     assert written[0].key.startswith("lake/events/dt=2026-11-27/hour=05/")
@@ -119,3 +130,69 @@ def test_s3_store_lists_streams_and_deletes(s3: object, tmp_path: Path) -> None:
     store.delete("p/small")
     assert store.get_tagged("p/small") is None
     assert [key for key, _, _ in store.list("")] == ["p/big.bin", "q/other"]
+
+
+def _columns_with_values(table: pa.Table) -> list[str]:
+    return [name for name in table.column_names if any(v is not None for v in table[name].to_pylist())]
+
+
+def synthetic_batch(lambda_group: bool) -> LogBatch:
+    """The first synthetic delivery of a Lambda log group, or of an API Gateway one."""
+    dataset = generate(seed=2, start_ms=1_795_737_600_000, hours=1, invocations_per_hour=40)
+    for delivery in dataset.deliveries:
+        b = decode_awslogs(delivery)
+        if b is not None and b.log_group.startswith("/aws/lambda/") == lambda_group:
+            return b
+    raise AssertionError("no such delivery")
+
+
+@pytest.mark.parametrize("lambda_group", [True, False], ids=["lambda", "apigateway"])
+def test_an_object_leaves_out_the_columns_no_row_has_a_value_in(tmp_path: Path, lambda_group: bool) -> None:
+    # Given a delivery of one kind of log (a Lambda one has no API Gateway fields, and the other way round)
+    b = synthetic_batch(lambda_group)
+    table = normalize(b, CTX).table
+    # When it is written
+    written = write_batch(LocalStore(tmp_path), "", table, b.identity)
+    stored = pq.read_table(tmp_path / written[0].key, partitioning=None)
+    # Then the object holds the columns with a value in some row, plus the identity and times, in the
+    # schema's order and types; every row is there, each value as it was
+    kept = set(_columns_with_values(table)) | ALWAYS_WRITTEN
+    assert stored.column_names == [f.name for f in SCHEMA if f.name in kept]
+    assert len(stored.column_names) < len(SCHEMA)
+    assert stored.equals(table.select(stored.column_names))
+
+
+def test_identity_and_time_columns_are_written_even_when_empty(tmp_path: Path) -> None:
+    # Given rows whose ingest time is unknown (null) and whose other optional columns are empty
+    b = batch()
+    table = normalize(b, CTX).table
+    table = table.set_column(2, "ingest_time", pa.nulls(table.num_rows, pa.timestamp("ms")))
+    # When they are written
+    written = write_batch(LocalStore(tmp_path), "", table, b.identity)
+    # Then the object still has the column, all nulls
+    stored = pq.read_table(tmp_path / written[0].key, partitioning=None)
+    assert stored["ingest_time"].null_count == table.num_rows
+    assert {"event_id", "event_time", "ingest_time"} <= set(stored.column_names)
+
+
+def test_encode_parquet_keeps_every_column_it_is_given() -> None:
+    # the compactor and the benchmarks encode whole tables: no column is dropped there
+    table = normalize(batch(), CTX).table
+    stored = pq.read_table(io.BytesIO(encode_parquet(table)))
+    assert stored.column_names == SCHEMA.names
+    assert stored.equals(table.cast(pa.schema([f.remove_metadata() for f in SCHEMA])))
+
+
+def test_a_delivery_sized_object_has_time_statistics_only_and_a_big_one_prunes_and_uses_dictionaries() -> None:
+    # Given one delivery's rows, and the same rows repeated past the small-object size
+    table = normalize(batch(), CTX).table
+    big = pa.concat_tables([table] * (SMALL_OBJECT_ROWS // table.num_rows + 1))
+    # When each is encoded
+    small_meta = pq.ParquetFile(io.BytesIO(encode_parquet(table))).metadata.row_group(0)
+    big_meta = pq.ParquetFile(io.BytesIO(encode_parquet(big))).metadata.row_group(0)
+    # Then the small one has statistics on the event time alone and no dictionary; the big one has both
+    small_columns = {small_meta.column(i).path_in_schema: small_meta.column(i) for i in range(small_meta.num_columns)}
+    big_columns = {big_meta.column(i).path_in_schema: big_meta.column(i) for i in range(big_meta.num_columns)}
+    assert [n for n, c in small_columns.items() if c.is_stats_set] == ["event_time"]
+    assert not any(c.has_dictionary_page for c in small_columns.values())
+    assert big_columns["log_group"].has_dictionary_page and big_columns["function_name"].is_stats_set
