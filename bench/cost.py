@@ -61,10 +61,10 @@ from functions.parser.settings import Settings  # noqa: E402
 from functions.parser.wiring import handle_direct, handle_kinesis  # noqa: E402
 from functions.sinks.keys import HOUR_MS, partition_of_hour  # noqa: E402
 from functions.sinks.s3_parquet import S3Store  # noqa: E402
-from loglake.engine import LocalEngine, parse_statement, transpile  # noqa: E402
+from loglake.engine import LocalEngine  # noqa: E402
 from loglake.questions import load_questions  # noqa: E402
 from loglake.synth.payloads import kinesis_event  # noqa: E402
-from loglake.views import tables_used  # noqa: E402
+from schemas.events import EVENTS  # noqa: E402
 
 # AWS list prices, us-east-1, read on 2026-12-01 through the project's search tool (the page each one
 # comes from is named in docs/cost.md). None: no stored page confirmed the rate; the table prints "?".
@@ -372,13 +372,12 @@ def question_columns(lake: Path) -> dict[str, set[str]]:
     """Per saved question, the columns of `events` its plan reads from Parquet (projected or filtered),
     asked of the local engine's plan for the same views Athena runs."""
     engine = LocalEngine(lake, allow_writes=True)
-    names = set(pq.read_schema(next((lake / "events").rglob("*.parquet"))).names)
+    names = {column.name for column in EVENTS.columns}  # objects leave out their empty columns: ask the schema
     out: dict[str, set[str]] = {}
     for question in load_questions():
-        tree = parse_statement(question.sql)
-        engine._prepare(tables_used(tree))
-        sql = transpile(tree, engine._int_columns())
-        plan = json.loads(engine.con.execute("EXPLAIN (FORMAT json) " + sql).fetchall()[0][1])
+        statement = engine.cache.statement(question.sql, engine._compiled, read_only=False)
+        engine._prepare(statement.uses)
+        plan = json.loads(engine.con.execute("EXPLAIN (FORMAT json) " + statement.duckdb).fetchall()[0][1])
         out[question.name] = _scanned(plan, names)
     return out
 
