@@ -111,11 +111,7 @@ class Coalescer:
         table, done.redacted_values = self.ingestor.redactor.apply(pa.concat_tables(self._tables).combine_chunks())
         objects, indexed = self.ingestor.store_table(table, "coalesced:" + self._digest.hexdigest())
         self._tables, self._rows, self._digest = [], 0, hashlib.sha256()
-        done.rows_written = sum(o.rows for o in objects)
-        done.bytes_written = sum(o.bytes for o in objects)
-        done.objects_written = len(objects)
-        if indexed is not None:
-            done.add_index(indexed)
+        done.add_stored(objects, indexed)
         return done
 
 

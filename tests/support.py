@@ -72,3 +72,13 @@ class FakeContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 30_000
+
+
+def lambda_payloads_lake(root: Path) -> Path:
+    """A folder lake holding every Lambda payload fixture (ALL_LAMBDA_PAYLOADS), ingested as the CLI does."""
+    from loglake.local_ingest import ingest_events, local_ingestor
+
+    ingest_events(
+        iter([awslogs_event(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS]), local_ingestor(root, "eu-west-1")
+    )
+    return root

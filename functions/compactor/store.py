@@ -113,10 +113,7 @@ class LocalLakeStore:
         self._writer = LocalStore(root)
 
     def _path(self, key: str) -> Path:
-        path = (self.root / key).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            raise ValueError(f"object key {key!r} escapes the lake folder")
-        return path
+        return self._writer.path(key)
 
     def _files(self, prefix: str) -> list[tuple[str, Path]]:
         base = self.root / prefix.rsplit("/", 1)[0] if "/" in prefix else self.root

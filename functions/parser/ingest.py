@@ -81,6 +81,14 @@ class Summary:
         if result.indexed is not None:
             self.add_index(result.indexed)
 
+    def add_stored(self, objects: list[WrittenObject], indexed: IndexOutcome | None) -> None:
+        """What one write of coalesced rows stored: its objects, then the index's outcome."""
+        self.rows_written += sum(o.rows for o in objects)
+        self.bytes_written += sum(o.bytes for o in objects)
+        self.objects_written += len(objects)
+        if indexed is not None:
+            self.add_index(indexed)
+
     def add_index(self, outcome: IndexOutcome) -> None:
         self.opensearch_indexed += outcome.indexed
         self.opensearch_failed += outcome.failed

@@ -120,11 +120,7 @@ def ingest_records(records: Sequence[Mapping[str, Any]], ingestor: Ingestor, end
     if not records:
         return summary
     objects, indexed = ingestor.store_parts(hour_parts(prepared), stream_record(records[0]).identity, ends_at)
-    summary.rows_written = sum(o.rows for o in objects)
-    summary.bytes_written = sum(o.bytes for o in objects)
-    summary.objects_written = len(objects)
-    if indexed is not None:
-        summary.add_index(indexed)
+    summary.add_stored(objects, indexed)
     return summary
 
 

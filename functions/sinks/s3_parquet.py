@@ -186,10 +186,15 @@ class LocalStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
+    def path(self, key: str) -> Path:
+        """The file of `key`; a key that would lead out of the folder (`..`, a link) is refused."""
         path = (self.root / key).resolve()
         if not path.is_relative_to(self.root.resolve()):
             raise ValueError(f"object key {key!r} escapes the lake folder")
+        return path
+
+    def put(self, key: str, body: bytes, content_type: str = PARQUET) -> None:
+        path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:

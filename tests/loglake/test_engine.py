@@ -10,18 +10,14 @@ import sqlglot
 
 from functions.sinks.s3_parquet import LocalStore
 from loglake.engine import LocalEngine, QueryError
-from loglake.local_ingest import ingest_events, local_ingestor
 from loglake.transpile import to_duckdb
 from loglake.views import view_files
-from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, load_payload
+from tests.support import ALL_LAMBDA_PAYLOADS, lambda_payloads_lake, load_payload
 
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("lake")
-    events = iter([awslogs_event(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS])
-    ingest_events(events, local_ingestor(root, "eu-west-1"))
-    return root
+    return lambda_payloads_lake(tmp_path_factory.mktemp("lake"))
 
 
 def test_events_table_has_partitions_and_every_row(lake: Path) -> None:

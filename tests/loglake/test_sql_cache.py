@@ -13,11 +13,10 @@ import pytest
 
 from loglake import sql_cache
 from loglake.engine import LocalEngine
-from loglake.local_ingest import ingest_events, local_ingestor
 from loglake.query_engine import QueryError
 from loglake.sql_cache import SqlCache
 from loglake.views import VIEWS_DIR
-from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, load_payload
+from tests.support import ALL_LAMBDA_PAYLOADS, lambda_payloads_lake, load_payload
 
 COUNT = "SELECT count(*) AS n FROM events"
 # Runs `loglake sql` in a fresh process and says which heavy modules it imported (the last line)
@@ -31,10 +30,7 @@ print(json.dumps({"code": code, "loaded": sorted(m for m in ("sqlglot", "pyarrow
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("lake")
-    events = iter([awslogs_event(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS])
-    ingest_events(events, local_ingestor(root, "eu-west-1"))
-    return root
+    return lambda_payloads_lake(tmp_path_factory.mktemp("lake"))
 
 
 def events() -> int:

@@ -11,13 +11,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from loglake.engine import LocalEngine
-from loglake.local_ingest import ingest_events, local_ingestor
 from loglake.sql_cache import SqlCache
 from loglake.transpile import compile_views, to_duckdb
 from loglake.views import VIEWS_DIR, ordered_views
 from schemas.events import EVENTS
 from schemas.trino import trino_type
-from tests.support import ALL_LAMBDA_PAYLOADS, awslogs_event, load_payload
+from tests.support import lambda_payloads_lake
 
 # A view whose `memory_size_mb` is a double, while the column of that name is an integer everywhere else
 AVERAGES = """CREATE OR REPLACE VIEW memory_by_function AS
@@ -29,10 +28,7 @@ GROUP BY function_name
 
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("lake")
-    events = iter([awslogs_event(load_payload(name)) for name in ALL_LAMBDA_PAYLOADS])
-    ingest_events(events, local_ingestor(root, "eu-west-1"))
-    return root
+    return lambda_payloads_lake(tmp_path_factory.mktemp("lake"))
 
 
 @pytest.fixture(scope="module")

@@ -196,3 +196,21 @@ def test_a_delivery_sized_object_has_time_statistics_only_and_a_big_one_prunes_a
     assert [n for n, c in small_columns.items() if c.is_stats_set] == ["event_time"]
     assert not any(c.has_dictionary_page for c in small_columns.values())
     assert big_columns["log_group"].has_dictionary_page and big_columns["function_name"].is_stats_set
+
+
+@pytest.mark.parametrize("key", ["../outside.parquet", "events/../../outside.parquet", "/etc/outside.parquet"])
+def test_a_key_that_leads_out_of_the_lake_folder_is_refused_by_both_folder_stores(tmp_path: Path, key: str) -> None:
+    from functions.compactor.store import LocalLakeStore
+
+    lake = tmp_path / "lake"
+    lake.mkdir()
+    # When either folder store is asked to write or read a key outside the lake
+    for attempt in (
+        lambda: LocalStore(lake).put(key, b"x"),
+        lambda: LocalLakeStore(lake).put(key, b"x"),
+        lambda: LocalLakeStore(lake).get(key),
+    ):
+        with pytest.raises(ValueError, match="escapes the lake folder"):
+            attempt()
+    # Then nothing was written beside the lake
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lake"]
