@@ -160,3 +160,25 @@ def test_the_stack_settings_are_serverless_yml_s() -> None:
     assert stack.batch_window_s == int(re.search(r"batchWindow: (\d+)", text).group(1))  # type: ignore[union-attr]
     assert stack.stream_mode == re.search(r"StreamMode: (\w+)", text).group(1)  # type: ignore[union-attr]
     assert stack.architecture == re.search(r"architecture: (\w+)", text).group(1)  # type: ignore[union-attr]
+
+
+def test_a_batch_holds_what_fits_in_lambda_s_six_mb_event(deliveries: list[dict[str, Any]]) -> None:
+    # Given records as Lambda hands them over (JSON, base64 data), measured here from the synth event
+    records = cost.kinesis_event(deliveries)["Records"]
+    mean_bytes = sum(len(json.dumps(r)) for r in records) / len(records)
+    # Then a batch holds as many as fit in 6 MiB, or batchSize if that is fewer
+    cap = cost.batch_cap(deliveries, 10_000)
+    assert cap * mean_bytes <= 6 * 1024 * 1024 < (cap + 1) * mean_bytes
+    assert cost.batch_cap(deliveries, 3) == 3
+
+
+def test_poisson_draws_hold_their_mean_at_the_large_means_of_a_long_window() -> None:
+    rng = random.Random(11)
+    draws = [cost.poisson(900.0, rng) for _ in range(400)]  # exp(-900) underflows: one Knuth loop cannot draw this
+    mean = sum(draws) / len(draws)
+    variance = sum((d - mean) ** 2 for d in draws) / len(draws)
+    assert abs(mean - 900) < 5 * (900 / len(draws)) ** 0.5  # five standard errors
+    assert 600 < variance < 1_200  # a Poisson's variance is its mean
+    assert cost.poisson(0.0, rng) == 0
+    sizes = cost.window_batches(5_000, 700, 900.0, random.Random(2))
+    assert sum(sizes) == 5_000 and max(sizes) == 700
