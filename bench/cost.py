@@ -356,7 +356,8 @@ def run_compactor(stack: Stack, s3: CountingS3, workdir: str) -> Compaction:
         totals += spent
         for name in ("committed", "files_in", "files_out", "rows", "duplicates", "deleted", "garbage", "failed"):
             setattr(total, name, getattr(total, name) + getattr(one, name))
-        if total.failed or (total.deleted >= inputs and not s3.under(f"{compactor.prefix}compaction/pending/")):
+        finished = total.deleted >= inputs and not s3.under(f"{compactor.prefix}compaction/pending/")
+        if total.failed or finished or inputs < compactor.config.min_files:  # too few objects: never merged
             break
     stored = sum(len(b) for b in s3.under(data).values())
     stored += sum(len(b) for b in s3.under(f"{compactor.prefix}events_commits/{part.path}/").values())
@@ -708,8 +709,9 @@ def cloudwatch_line(s: Scenario) -> str:
     )
 
 
-def fill_line(stack: Stack, lanes: int, caps: dict[int, int], events_per_hour: int) -> str:
-    """When a batch closes full rather than at the end of its window, per delivery size."""
+def fill_line(stack: Stack, lanes: int, caps: dict[int, int], rates: dict[int, float]) -> str:
+    """When a batch closes full rather than at the end of its window, per delivery size (`rates`: the
+    measured deliveries a second)."""
     parts = []
     for invocations, cap in caps.items():
         per_second = cap * lanes / max(1, stack.batch_window_s)
@@ -719,10 +721,10 @@ def fill_line(stack: Stack, lanes: int, caps: dict[int, int], events_per_hour: i
             f"~{events:.0f}-event deliveries: {limit} a batch, full from ~{per_second:,.0f} deliveries a second "
             f"(~{per_second * 3600 * events / 1e6:,.1f} million events/hour)"
         )
-    rate = events_per_hour / 3600
+    here = " and ".join(f"{r:.2f}" for r in rates.values())
     return (
         f"Kinesis batches close full only when one lane ({lanes} lanes) gets a full batch of records within one "
-        f"{stack.batch_window_s} s window: " + "; ".join(parts) + f". Below that (here: {rate:,.1f} events a "
+        f"{stack.batch_window_s} s window: " + "; ".join(parts) + f". Below that (here: {here} deliveries a "
         'second), the batch window closes first: the "at this rate" columns draw each batch as the first record '
         'plus Poisson(rate per lane x window) more; "full batches" are batches of that size.'
     )
@@ -764,12 +766,13 @@ def main() -> int:
     lanes = args.shards * stack.parallelization
     scenarios: dict[str, Scenario] = {}
     caps: dict[int, int] = {}  # records a full batch holds, per delivery size
+    rates: dict[int, float] = {}  # deliveries a second, per delivery size
     with tempfile.TemporaryDirectory(prefix="loglake-cost-") as tmp:
         for invocations in (int(n) for n in args.invocations.split(",")):
             deliveries = hour_of_deliveries(payload, invocations, args.events_per_hour)
             per_lane_window = len(deliveries) / 3600 / lanes * stack.batch_window_s
             cap = batch_cap(deliveries, stack.batch_size)
-            caps[invocations] = cap
+            caps[invocations], rates[invocations] = cap, len(deliveries) / 3600
             full = [min(cap, len(deliveries) - i) for i in range(0, len(deliveries), cap)]
             windowed = window_batches(len(deliveries), cap, per_lane_window, random.Random(7))
             label = f"~{round(invocations * 6, -2):.0f} ev"
@@ -788,7 +791,7 @@ def main() -> int:
             f"{lanes} Kinesis lanes ({args.shards} shards x {stack.parallelization}). "
             "Prices: bench/cost.py PRICES (us-east-1, read 2026-12-01).\n"
         )
-        print(fill_line(stack, lanes, caps, args.events_per_hour), end="\n\n")
+        print(fill_line(stack, lanes, caps, rates), end="\n\n")
         print(facts_table(scenarios, model), end="\n\n")
         print(cost_table(scenarios, model), end="\n\n")
         print(fixed_table(stack, first, model, args.shards), end="\n\n")

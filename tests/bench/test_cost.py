@@ -182,3 +182,13 @@ def test_poisson_draws_hold_their_mean_at_the_large_means_of_a_long_window() -> 
     assert cost.poisson(0.0, rng) == 0
     sizes = cost.window_batches(5_000, 700, 900.0, random.Random(2))
     assert sum(sizes) == 5_000 and max(sizes) == 700
+
+
+def test_an_hour_in_one_object_is_finished_after_one_run(deliveries: list[dict[str, Any]], tmp_path: Path) -> None:
+    # Given the whole hour as one Kinesis batch: one object for the measured hour, nothing to merge
+    scenario = cost.measure(cost.Stack.read(), deliveries, [len(deliveries)], tmp_path / "bench")
+    hour = [p for p in scenario.lake_before.rglob("*.parquet") if "hour=00" in str(p) and "/events/" in str(p)]
+    assert len(hour) == 1
+    # Then the compactor leaves it as it is, and the bench stops after the first run that says so
+    assert scenario.compaction.summary.files_in == 0
+    assert scenario.compaction.runs == 1
