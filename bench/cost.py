@@ -84,6 +84,7 @@ PRICES: dict[str, float | None] = {
     "kinesis_provisioned_shard_hour": 0.015,  # the other mode, for comparison
 }
 LAMBDA_VCPU_MB = 1769  # a function gets one full vCPU at this memory size
+LAMBDA_EVENT_BYTES = 6 * 1024 * 1024  # a Kinesis batch also closes at 6 MB of records (Lambda's payload limit)
 XRAY_RESERVOIR_PER_S, XRAY_RATE = 1, 0.05  # X-Ray's default rule: the first request each second, 5% of the rest
 HOURS_PER_MONTH = 730
 MILLION, GIB, TB, MB = 1_000_000, 1024**3, 10**12, 10**6
@@ -265,16 +266,33 @@ def kinesis_batches(deliveries: list[Payload], sizes: list[int]) -> list[Payload
     return events
 
 
+def batch_cap(deliveries: list[Payload], batch_size: int) -> int:
+    """Records a batch holds at most: `batchSize`, or as many as fit in Lambda's 6 MB event (the records as
+    Lambda hands them over, JSON with base64 data; the mean record of these deliveries)."""
+    event_bytes = statistics.mean(len(json.dumps(r)) for r in kinesis_event(deliveries)["Records"])
+    return max(1, min(batch_size, int(LAMBDA_EVENT_BYTES // event_bytes)))
+
+
+def poisson(mean: float, rng: random.Random) -> int:
+    """A Poisson(`mean`) draw: Knuth's sampler on pieces of at most 100 (a sum of Poissons is Poisson), so
+    exp(-mean) never underflows at the large means a 60 s window gives."""
+    count = 0
+    while mean > 0:
+        piece = min(mean, 100.0)
+        mean -= piece
+        threshold, p = math.exp(-piece), rng.random()
+        while p > threshold:
+            count += 1
+            p *= rng.random()
+    return count
+
+
 def window_batches(count: int, cap: int, arrivals_in_window: float, rng: random.Random) -> list[int]:
     """Records per batch when the first record opens the batch window and Poisson(`arrivals_in_window`)
     more arrive before it closes, at most `cap`."""
     sizes: list[int] = []
     while (left := count - sum(sizes)) > 0:
-        extra, threshold, p = 0, math.exp(-arrivals_in_window), rng.random()
-        while p > threshold:  # Knuth's sampler: fine for the small means here
-            extra += 1
-            p *= rng.random()
-        sizes.append(min(cap, 1 + extra, left))
+        sizes.append(min(cap, 1 + poisson(arrivals_in_window, rng), left))
     return sizes
 
 
@@ -338,7 +356,8 @@ def run_compactor(stack: Stack, s3: CountingS3, workdir: str) -> Compaction:
         totals += spent
         for name in ("committed", "files_in", "files_out", "rows", "duplicates", "deleted", "garbage", "failed"):
             setattr(total, name, getattr(total, name) + getattr(one, name))
-        if total.failed or (total.deleted >= inputs and not s3.under(f"{compactor.prefix}compaction/pending/")):
+        finished = total.deleted >= inputs and not s3.under(f"{compactor.prefix}compaction/pending/")
+        if total.failed or finished or inputs < compactor.config.min_files:  # too few objects: never merged
             break
     stored = sum(len(b) for b in s3.under(data).values())
     stored += sum(len(b) for b in s3.under(f"{compactor.prefix}events_commits/{part.path}/").values())
@@ -690,6 +709,27 @@ def cloudwatch_line(s: Scenario) -> str:
     )
 
 
+def fill_line(stack: Stack, lanes: int, caps: dict[int, int], rates: dict[int, float]) -> str:
+    """When a batch closes full rather than at the end of its window, per delivery size (`rates`: the
+    measured deliveries a second)."""
+    parts = []
+    for invocations, cap in caps.items():
+        per_second = cap * lanes / max(1, stack.batch_window_s)
+        limit = f"{stack.batch_size:,} records" if cap == stack.batch_size else f"6 MB, ~{cap:,} records"
+        events = round(invocations * 6, -2)
+        parts.append(
+            f"~{events:.0f}-event deliveries: {limit} a batch, full from ~{per_second:,.0f} deliveries a second "
+            f"(~{per_second * 3600 * events / 1e6:,.1f} million events/hour)"
+        )
+    here = " and ".join(f"{r:.2f}" for r in rates.values())
+    return (
+        f"Kinesis batches close full only when one lane ({lanes} lanes) gets a full batch of records within one "
+        f"{stack.batch_window_s} s window: " + "; ".join(parts) + f". Below that (here: {here} deliveries a "
+        'second), the batch window closes first: the "at this rate" columns draw each batch as the first record '
+        'plus Poisson(rate per lane x window) more; "full batches" are batches of that size.'
+    )
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -725,12 +765,16 @@ def main() -> int:
     stack, model = Stack.read(), Model(args.s3_wait_ms, args.cpu_speed)
     lanes = args.shards * stack.parallelization
     scenarios: dict[str, Scenario] = {}
+    caps: dict[int, int] = {}  # records a full batch holds, per delivery size
+    rates: dict[int, float] = {}  # deliveries a second, per delivery size
     with tempfile.TemporaryDirectory(prefix="loglake-cost-") as tmp:
         for invocations in (int(n) for n in args.invocations.split(",")):
             deliveries = hour_of_deliveries(payload, invocations, args.events_per_hour)
             per_lane_window = len(deliveries) / 3600 / lanes * stack.batch_window_s
-            full = [min(stack.batch_size, len(deliveries) - i) for i in range(0, len(deliveries), stack.batch_size)]
-            windowed = window_batches(len(deliveries), stack.batch_size, per_lane_window, random.Random(7))
+            cap = batch_cap(deliveries, stack.batch_size)
+            caps[invocations], rates[invocations] = cap, len(deliveries) / 3600
+            full = [min(cap, len(deliveries) - i) for i in range(0, len(deliveries), cap)]
+            windowed = window_batches(len(deliveries), cap, per_lane_window, random.Random(7))
             label = f"~{round(invocations * 6, -2):.0f} ev"
             for mode, sizes in (("direct", None), ("Kinesis, full batches", full), ("Kinesis at this rate", windowed)):
                 work = Path(tmp) / f"{invocations}-{len(scenarios)}"
@@ -747,14 +791,7 @@ def main() -> int:
             f"{lanes} Kinesis lanes ({args.shards} shards x {stack.parallelization}). "
             "Prices: bench/cost.py PRICES (us-east-1, read 2026-12-01).\n"
         )
-        fill = stack.batch_size * lanes / max(1, stack.batch_window_s)
-        print(
-            f"Kinesis batches fill ({stack.batch_size} records) only when each lane gets that many records in one "
-            f"{stack.batch_window_s} s window: about {fill:g} deliveries a second or more, i.e. "
-            f"{fill * 3600 * 100:,.0f} events/hour in ~100-event deliveries. Below that, the batch window closes "
-            'first: the "at this rate" columns draw each batch as the first record plus Poisson(rate per lane x '
-            "window) more.\n"
-        )
+        print(fill_line(stack, lanes, caps, rates), end="\n\n")
         print(facts_table(scenarios, model), end="\n\n")
         print(cost_table(scenarios, model), end="\n\n")
         print(fixed_table(stack, first, model, args.shards), end="\n\n")

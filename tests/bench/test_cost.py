@@ -160,3 +160,35 @@ def test_the_stack_settings_are_serverless_yml_s() -> None:
     assert stack.batch_window_s == int(re.search(r"batchWindow: (\d+)", text).group(1))  # type: ignore[union-attr]
     assert stack.stream_mode == re.search(r"StreamMode: (\w+)", text).group(1)  # type: ignore[union-attr]
     assert stack.architecture == re.search(r"architecture: (\w+)", text).group(1)  # type: ignore[union-attr]
+
+
+def test_a_batch_holds_what_fits_in_lambda_s_six_mb_event(deliveries: list[dict[str, Any]]) -> None:
+    # Given records as Lambda hands them over (JSON, base64 data), measured here from the synth event
+    records = cost.kinesis_event(deliveries)["Records"]
+    mean_bytes = sum(len(json.dumps(r)) for r in records) / len(records)
+    # Then a batch holds as many as fit in 6 MiB, or batchSize if that is fewer
+    cap = cost.batch_cap(deliveries, 10_000)
+    assert cap * mean_bytes <= 6 * 1024 * 1024 < (cap + 1) * mean_bytes
+    assert cost.batch_cap(deliveries, 3) == 3
+
+
+def test_poisson_draws_hold_their_mean_at_the_large_means_of_a_long_window() -> None:
+    rng = random.Random(11)
+    draws = [cost.poisson(900.0, rng) for _ in range(400)]  # exp(-900) underflows: one Knuth loop cannot draw this
+    mean = sum(draws) / len(draws)
+    variance = sum((d - mean) ** 2 for d in draws) / len(draws)
+    assert abs(mean - 900) < 5 * (900 / len(draws)) ** 0.5  # five standard errors
+    assert 600 < variance < 1_200  # a Poisson's variance is its mean
+    assert cost.poisson(0.0, rng) == 0
+    sizes = cost.window_batches(5_000, 700, 900.0, random.Random(2))
+    assert sum(sizes) == 5_000 and max(sizes) == 700
+
+
+def test_an_hour_in_one_object_is_finished_after_one_run(deliveries: list[dict[str, Any]], tmp_path: Path) -> None:
+    # Given the whole hour as one Kinesis batch: one object for the measured hour, nothing to merge
+    scenario = cost.measure(cost.Stack.read(), deliveries, [len(deliveries)], tmp_path / "bench")
+    hour = [p for p in scenario.lake_before.rglob("*.parquet") if "hour=00" in str(p) and "/events/" in str(p)]
+    assert len(hour) == 1
+    # Then the compactor leaves it as it is, and the bench stops after the first run that says so
+    assert scenario.compaction.summary.files_in == 0
+    assert scenario.compaction.runs == 1
