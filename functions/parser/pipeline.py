@@ -43,10 +43,16 @@ def _parse_all(fmt: Format, inputs: list[Any]) -> tuple[list[Row | None], int]:
 
 def _scatter(fields: dict[str, list[Any]], n: int, fmt: Format, positions: list[int], rows: list[Row]) -> None:
     """Each of `rows` into its line's place (`positions`) in the lists of `fmt`'s fields."""
+    whole = len(positions) == n  # the group is every line, in order: its values are the column
     for name, values in zip(fmt.fields, zip(*rows, strict=True), strict=True):
         column = fields.get(name)
         if column is None:
+            if whole:
+                fields[name] = list(values)
+                continue
             column = fields[name] = [None] * n
+        if values.count(None) == len(values):  # nothing to write: the positions of a group hold None until then
+            continue
         for position, value in zip(positions, values, strict=True):
             column[position] = value
 
@@ -54,13 +60,18 @@ def _scatter(fields: dict[str, list[Any]], n: int, fmt: Format, positions: list[
 def _route_groups(messages: Sequence[str], fallback: Format) -> list[tuple[Format, list[int], list[Any]]]:
     """(format, positions, what its parser takes) for each format the messages route to."""
     groups: dict[int, tuple[Format, list[int], list[Any]]] = {}  # by id: a Format's own hash is dearer
+    last: Format | None = None  # neighbouring lines often share a format: its group is at hand
+    positions: list[int] = []
+    inputs: list[Any] = []
     for i, message in enumerate(messages):
         fmt, value = route(message, fallback)
-        entry = groups.get(id(fmt))
-        if entry is None:
-            entry = groups[id(fmt)] = (fmt, [], [])
-        entry[1].append(i)
-        entry[2].append(value)
+        if fmt is not last:
+            entry = groups.get(id(fmt))
+            if entry is None:
+                entry = groups[id(fmt)] = (fmt, [], [])
+            last, positions, inputs = entry
+        positions.append(i)
+        inputs.append(value)
     return list(groups.values())
 
 

@@ -32,6 +32,9 @@ _ID_FIRST = re.compile(rf"{UUID_SHAPE}[ \t]")
 _PLATFORM = lambda_platform_text.BY_PREFIX
 _LEVEL_CLOSE = max(map(len, LEVEL_ALIASES)) + 2  # where the `]` of `[LEVEL]` can be, at the latest
 _JUL = frozenset(java_text.JUL_LEVELS)
+_JSON = json.JSONDecoder()
+_JSON_SPACE = " \t\n\r"  # what JSON allows around a value
+_FIRST_WORD = re.compile(r"[^ \t\n]{0,16}")
 
 
 def route_json(obj: dict[str, Any]) -> Format:
@@ -57,20 +60,8 @@ def _route_timestamped(line: str) -> Format:
     return java_text.JAVA_TEXT
 
 
-def _first_word(line: str) -> str:
-    end = len(line)
-    for sep in (" ", "\t", "\n"):
-        found = line.find(sep, 0, 16)
-        if 0 < found < end:
-            end = found
-    return line[:end]
-
-
-def _route_capitalized(line: str) -> Format | None:
-    word = _first_word(line)
-    platform = _PLATFORM.get(word)
-    if platform is not None:
-        return platform
+def _route_capitalized(line: str, word: str) -> Format | None:
+    """A line that starts with a capital letter and is no platform line (`word`: its first word)."""
     if word == "RequestId:" and " Error:" in line[:80]:
         timed_out = "Task timed out after" in line[:200]
         return lambda_runtime_text.TIMEOUT if timed_out else lambda_runtime_text.CRASH
@@ -90,7 +81,9 @@ def _route_text(line: str, fallback: Format) -> Format:
     elif first.isdigit() and _ISO_DATE.match(line):
         return _route_timestamped(line)
     elif "A" <= first <= "Z":
-        found = _route_capitalized(line)
+        # The first word, cut at 16 characters: no word routed on is that long.
+        word = _FIRST_WORD.match(line).group()  # type: ignore[union-attr]  # `{0,16}` matches anywhere
+        found = _PLATFORM.get(word) or _route_capitalized(line, word)
         if found is not None:
             return found
     elif first == "(":
@@ -108,8 +101,10 @@ def route(line: str, fallback: Format) -> tuple[Format, Any]:
         return fallback, line
     if line[0] == "{":
         try:
-            obj = json.loads(line)
+            obj, end = _JSON.raw_decode(line)  # `json.loads` without its checks this line has passed
         except (ValueError, RecursionError):  # nested deeper than the stack: kept as text, like any non-JSON
+            return fallback, line
+        if end != len(line) and line[end:].strip(_JSON_SPACE):  # text after the object: not a JSON line
             return fallback, line
         if isinstance(obj, dict) and ("\\u" not in line or has_utf8_form(json.dumps(obj, ensure_ascii=False))):
             return route_json(obj), obj

@@ -41,9 +41,19 @@ LEVEL_ALIASES: dict[str, str] = {
 }
 
 
+# The spellings runtimes print most (as listed, lower case, capitalized) → the schema's level, for one lookup.
+_LEVEL_SPELLINGS: dict[str, str] = {
+    spelling: level for alias, level in LEVEL_ALIASES.items() for spelling in (alias, alias.lower(), alias.capitalize())
+}
+
+
 def normalize_level(value: object) -> str | None:
     """Map runtime level names (WARNING, CRITICAL, lower case...) onto TRACE/DEBUG/INFO/WARN/ERROR/FATAL."""
-    if not isinstance(value, str):
+    if type(value) is str:
+        level = _LEVEL_SPELLINGS.get(value)
+        if level is not None:
+            return level
+    elif not isinstance(value, str):
         return None
     return LEVEL_ALIASES.get(value.strip().upper())
 

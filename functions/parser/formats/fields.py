@@ -32,6 +32,11 @@ def request_id_or_none(value: object) -> str | None:
 
 
 def to_float(value: object) -> float | None:
+    if type(value) is str:
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -42,7 +47,16 @@ def to_float(value: object) -> float | None:
         return None
 
 
+_EXACT = 2**53  # integers below this survive the trip through a float unchanged
+
+
 def to_int(value: object) -> int | None:
+    """A whole number by way of `to_float` (so `12.7` is 12); digits and ints a float holds exactly skip the float."""
+    if type(value) is str:
+        if len(value) < 16 and value.isdecimal():
+            return int(value)
+    elif type(value) is int and -_EXACT < value < _EXACT:
+        return value
     number = to_float(value)
     if number is None or math.isnan(number) or abs(number) > 2**62:
         return None

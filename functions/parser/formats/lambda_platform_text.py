@@ -62,15 +62,15 @@ def parse_report(line: str) -> Row | None:
     if not match:
         return None
     request_id, duration, billed, memory, max_used = match.groups()
-    tail = dict(_REPORT_TAIL.findall(line, match.end()))
-    xray = _XRAY.search(line, match.end())
+    end = match.end()
+    tail = dict(_REPORT_TAIL.findall(line, end)) if line.find(": ", end) >= 0 else {}
+    xray = _XRAY.search(line, end)
     status = tail.get("Status")
-    failed = status is not None and status != "success"
     return (
         "report",
         request_id,
-        "ERROR" if failed else None,
-        _message(line),
+        "ERROR" if status is not None and status != "success" else None,
+        line.rstrip(),
         xray.group(1) if xray else None,
         tail.get("Error Type"),
         status,

@@ -48,6 +48,7 @@ _PROMOTED = frozenset(
         "error",
     }
 )
+_NO_ERROR: tuple[None, None, None] = (None, None, None)
 _MARKERS = ("function_request_id", "function_arn", "cold_start", "sampling_rate", "xray_trace_id")
 
 
@@ -59,29 +60,34 @@ def looks_like_powertools(obj: dict[str, Any]) -> bool:
 
 def _error(obj: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
     """(error_type, error_message, stack_trace) from any of the Powertools flavours."""
+    if "exception" not in obj and "error" not in obj and "exception_name" not in obj and "stack_trace" not in obj:
+        return _NO_ERROR
     for key in ("error", "exception"):  # TypeScript `error`, Java-style `exception` objects
         nested = obj.get(key)
         if isinstance(nested, dict):
             name = nested.get("name") or nested.get("type")
             return text_or_none(name), text_or_none(nested.get("message")), stack_text(nested.get("stack"))
     exception = obj.get("exception")  # Python: the formatted traceback as one string
-    error_type, error_message, stack = python_exception(exception) if isinstance(exception, str) else (None,) * 3
+    error_type, error_message, stack = python_exception(exception) if isinstance(exception, str) else _NO_ERROR
     error_type = text_or_none(obj.get("exception_name")) or error_type
     return error_type, error_message, stack or text_or_none(exception) or stack_text(obj.get("stack_trace"))
 
 
 def parse(obj: dict[str, Any]) -> Row | None:
+    get = obj.get
     error_type, error_message, stack = _error(obj)
+    request_id = get("function_request_id")
+    trace = get("xray_trace_id")
     return (
         "app",
-        normalize_level(obj.get("level")),
-        request_id_or_none(obj.get("function_request_id")),
-        text_or_none(obj.get("function_name")),
-        text_or_none(obj.get("message")),
+        normalize_level(get("level")),
+        None if request_id is None else request_id_or_none(request_id),
+        text_or_none(get("function_name")),
+        text_or_none(get("message")),
         error_type,
         error_message,
         stack,
-        trace_id_from_header(obj.get("xray_trace_id")),
+        None if trace is None else trace_id_from_header(trace),
         attributes_json(obj, _PROMOTED),
     )
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, datetime
 
 import pytest
 
-from functions.parser.formats.fields import json_text
+from functions.parser.formats.base import LEVEL_ALIASES, normalize_level
+from functions.parser.formats.fields import json_text, to_float, to_int
 from functions.parser.pipeline import parse_lines
 
 RID = "8a1f8b1c-2d3e-4f50-9a6b-7c8d9e0f1a2b"
@@ -52,3 +54,63 @@ def test_every_format_stores_attributes_in_the_one_style(format_name: str) -> No
     # Then it was read by that format, and its attributes are compact UTF-8 JSON (rewritten independently)
     assert parsed.format_counts == {format_name: 1}
     assert attributes == json.dumps(json.loads(attributes), ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0",
+        "42",
+        "999999999999999",
+        "9007199254740993",
+        "١٢",
+        " 7 ",
+        "12.7",
+        "1e3",
+        "-3",
+        "nan",
+        "x",
+        "",
+        2**53 - 1,
+        2**53 + 1,
+        -(2**53) - 1,
+        2**63,
+        5,
+        12.9,
+        True,
+        None,
+    ],
+)
+def test_to_int_and_to_float_read_every_value_as_through_a_float(value: object) -> None:
+    # Given a digit string, an int a float may or may not hold exactly, or something else
+    # When it is read as a number
+    # Then the result is what the float route makes of it: float() of the stripped text, truncated, bounded
+    if value is None or isinstance(value, bool):
+        expected_float = None
+    else:
+        try:
+            expected_float = float(str(value).strip())
+        except ValueError:
+            expected_float = None
+    got_float = to_float(value)
+    assert (got_float is None and expected_float is None) or str(got_float) == str(expected_float)
+    ok = expected_float is not None and not math.isnan(expected_float) and abs(expected_float) <= 2**62
+    expected_int = int(expected_float) if ok and expected_float is not None else None
+    got_int = to_int(value)
+    assert got_int == expected_int and type(got_int) is type(expected_int)
+
+
+@pytest.mark.parametrize("alias", sorted(LEVEL_ALIASES))
+def test_normalize_level_reads_any_spelling_of_an_alias(alias: str) -> None:
+    # Given a level name as listed, in lower case, capitalized, oddly cased or padded
+    spellings = [
+        alias,
+        alias.lower(),
+        alias.capitalize(),
+        alias.swapcase().capitalize().swapcase(),
+        f" {alias.lower()}\t",
+    ]
+    # Then each maps to the alias's level
+    assert [normalize_level(s) for s in spellings] == [LEVEL_ALIASES[alias]] * len(spellings)
+    assert normalize_level(alias + "X") is None
+    assert normalize_level([alias]) is None
