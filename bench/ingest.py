@@ -13,11 +13,9 @@ so storage latency is not part of the figure.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import pyarrow as pa  # noqa: E402
+from peak_rss import handler_peak  # noqa: E402  (bench/, this script's folder)
 
 from functions.parser.decode import decode_awslogs  # noqa: E402
 from functions.parser.normalize import BatchContext, normalize  # noqa: E402
@@ -97,28 +96,6 @@ def import_time(repeats: int) -> None:
     print(f"## handler import: median {median:.0f} ms, min {best:.0f} ms ({repeats} fresh interpreters)")
 
 
-_PEAK = """
-import json, sys
-def rss_mb():
-    # VmHWM (peak resident set) of this process image; ru_maxrss would carry the parent's peak across exec
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-from functions.parser.wiring import handle
-from functions.parser.ingest import Ingestor
-class Discard:
-    def put(self, key, body):
-        pass
-baseline = rss_mb()
-with open(sys.argv[1], encoding="utf-8") as handle_file:
-    event = json.load(handle_file)
-summary, _ = handle(event, Ingestor(store=Discard(), prefix="", region="bench", clock=lambda: 0))
-print(json.dumps({"events": summary.events_in, "baseline_mb": baseline, "peak_mb": rss_mb()}))
-"""
-
-
 def one_big_payload(events: int) -> dict[str, object]:
     """`events` events of one Lambda log group in a single delivery (the merged streams of a busy function)."""
     from loglake.synth import decode
@@ -138,13 +115,7 @@ def one_big_payload(events: int) -> dict[str, object]:
 
 
 def peak_memory(events: int) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
-        json.dump(one_big_payload(events), handle)
-    out = subprocess.run(
-        [sys.executable, "-c", _PEAK, handle.name], cwd=REPO, text=True, capture_output=True, check=True
-    ).stdout
-    Path(handle.name).unlink()
-    figures = json.loads(out)
+    figures = handler_peak(one_big_payload(events))
     print(
         f"## peak RSS for one {figures['events']:,}-event payload through the handler: {figures['peak_mb']:.0f} MB "
         f"(after imports: {figures['baseline_mb']:.0f} MB)"

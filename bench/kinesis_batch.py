@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import pyarrow as pa  # noqa: E402
+from peak_rss import handler_peak  # noqa: E402  (bench/, this script's folder)
 
 from functions.parser.ingest import Ingestor  # noqa: E402
 from functions.parser.kinesis_batch import ingest_each  # noqa: E402
@@ -86,35 +85,8 @@ def compare(event: dict[str, Any], repeats: int) -> None:
         print(f"{name:>22} {events:>8} {puts:>6} {seconds:>7.2f} {events / seconds:>10,.0f}")
 
 
-_PEAK = """
-import json, sys
-def rss_mb():
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-from functions.parser.wiring import handle_kinesis
-from functions.parser.ingest import Ingestor
-class Discard:
-    def put(self, key, body, content_type=""):
-        pass
-baseline = rss_mb()
-with open(sys.argv[1], encoding="utf-8") as source:
-    event = json.load(source)
-summary, _ = handle_kinesis(event, Ingestor(store=Discard(), prefix="", region="bench", clock=lambda: 0))
-print(json.dumps({"events": summary.events_in, "baseline_mb": baseline, "peak_mb": rss_mb()}))
-"""
-
-
 def peak_memory(event: dict[str, Any]) -> None:
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-        json.dump(event, file)
-    try:
-        out = subprocess.check_output([sys.executable, "-c", _PEAK, file.name], cwd=REPO, text=True)
-    finally:
-        Path(file.name).unlink()
-    figures = json.loads(out)
+    figures = handler_peak(event)
     print(
         f"## peak memory (fresh interpreter, VmHWM): {figures['events']} events, "
         f"{figures['baseline_mb']:.0f} MB after imports, {figures['peak_mb']:.0f} MB at peak"
