@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pyarrow as pa
-from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from functions.parser.decode import DecodeError, LogBatch
 from functions.parser.ingest import BatchResult, BatchSink, Ingestor, Summary
@@ -122,7 +121,7 @@ def _ingest_share(events: list[dict[str, Any]], first: int, ingestor: Ingestor, 
     for index, event in enumerate(events, first):
         try:
             summary, _ = handle(event, sink)
-        except (DecodeError, BatchProcessingError) as exc:
+        except DecodeError as exc:
             total.failed_items.append(f"event {index}: {exc}")
             continue
         total.merge(summary)
