@@ -18,8 +18,9 @@ from functions.clock import now_ms
 from functions.parser.decode import LogBatch
 from functions.parser.normalize import BatchContext, NormalizedBatch, normalize
 from functions.parser.redact import Redactor
+from functions.sinks.keys import Partition
 from functions.sinks.outcome import Indexer, IndexOutcome
-from functions.sinks.s3_parquet import ObjectStore, WrittenObject, write_batch
+from functions.sinks.s3_parquet import ObjectStore, WrittenObject, write_batch, write_part
 
 
 class BatchSink(Protocol):
@@ -156,14 +157,14 @@ class Ingestor:
         return write_batch(self.store, self.prefix, table, identity), self.index(table, identity, ends_at)
 
     def store_parts(
-        self, parts: Sequence[tuple[pa.Table, str]], identity: str, ends_at: float | None = None
+        self, parts: Sequence[tuple[Partition, pa.Table, str]], identity: str, ends_at: float | None = None
     ) -> tuple[list[WrittenObject], IndexOutcome | None]:
-        """Each part (one event hour's rows, the identity its object is keyed by) into the lake, then
+        """Each part (an event hour, its rows, the identity its object is keyed by) into the lake, then
         all of them into the index in one go; `identity` names the whole for the index's failures."""
-        objects = [o for table, key in parts for o in write_batch(self.store, self.prefix, table, key)]
+        objects = [write_part(self.store, self.prefix, hour, table, key) for hour, table, key in parts]
         if not parts:
             return objects, None
-        return objects, self.index(pa.concat_tables([table for table, _ in parts]), identity, ends_at)
+        return objects, self.index(pa.concat_tables([table for _, table, _ in parts]), identity, ends_at)
 
     def index(self, table: pa.Table, identity: str, ends_at: float | None = None) -> IndexOutcome | None:
         """Rows the lake already holds into the search view; never raises."""

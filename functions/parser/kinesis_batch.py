@@ -72,9 +72,9 @@ def stream_record(raw: Mapping[str, Any]) -> StreamRecord:
     return StreamRecord(arn, event_id, int(arrived * 1000))
 
 
-def hour_parts(prepared: Sequence[tuple[StreamRecord, pa.Table]]) -> list[tuple[pa.Table, str]]:
-    """The invocation's rows by event hour, in record order, each hour once per event id, with the
-    identity of the first record that has rows in that hour (the object's key)."""
+def hour_parts(prepared: Sequence[tuple[StreamRecord, pa.Table]]) -> list[tuple[Partition, pa.Table, str]]:
+    """The invocation's rows by event hour: each hour, its rows in record order (each event id once) and
+    the identity of the first record that has rows in that hour (the object's key)."""
     owners: dict[Partition, StreamRecord] = {}
     tables: dict[Partition, list[pa.Table]] = {}
     for record, table in prepared:
@@ -82,7 +82,7 @@ def hour_parts(prepared: Sequence[tuple[StreamRecord, pa.Table]]) -> list[tuple[
             owners.setdefault(partition, record)
             tables.setdefault(partition, []).append(part)
     return [
-        (first_row_of_each_id(pa.concat_tables(tables[partition])), owners[partition].identity)
+        (partition, first_row_of_each_id(pa.concat_tables(tables[partition])), owners[partition].identity)
         for partition in sorted(tables)
     ]
 

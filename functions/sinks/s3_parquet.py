@@ -255,10 +255,12 @@ def split_by_hour(table: pa.Table) -> list[tuple[Partition, pa.Table]]:
 
 def write_batch(store: ObjectStore, prefix: str, table: pa.Table, identity: str) -> list[WrittenObject]:
     """Write every hour of `table` as one object keyed by the payload identity, without its empty columns."""
-    written = []
-    for partition, part in split_by_hour(table):
-        body = encode_parquet(without_empty_columns(part))
-        key = object_key(prefix, TABLE, partition, identity)
-        store.put(key, body)
-        written.append(WrittenObject(key, part.num_rows, len(body)))
-    return written
+    return [write_part(store, prefix, partition, part, identity) for partition, part in split_by_hour(table)]
+
+
+def write_part(store: ObjectStore, prefix: str, partition: Partition, part: pa.Table, identity: str) -> WrittenObject:
+    """One event hour's rows (all of `partition`) as one object keyed by `identity`, without its empty columns."""
+    body = encode_parquet(without_empty_columns(part))
+    key = object_key(prefix, TABLE, partition, identity)
+    store.put(key, body)
+    return WrittenObject(key, part.num_rows, len(body))

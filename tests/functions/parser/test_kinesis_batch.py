@@ -403,7 +403,7 @@ def test_an_hour_is_owned_by_the_first_record_with_rows_in_it(lake: Lake) -> Non
         assert decoded is not None
         prepared.append((stream_record(raw), lake.ingestor.prepare(decoded)[0].table))
     parts = hour_parts(prepared)
-    owners = [identity.rsplit("\x00", 1)[1] for _, identity in parts]
+    owners = [identity.rsplit("\x00", 1)[1] for _, _, identity in parts]
     # hour 0 first appears in record 0, hour 1 in record 1, hour 2 in record 4 (see LAYOUT)
     assert owners == [shard.records[n]["eventID"] for n in (0, 1, 4)]
 
