@@ -1,6 +1,6 @@
 """Secrets in free text, found with Python regular expressions and replaced in place. Pure.
 
-This runs only on the values the Arrow pre-check of `redact.py` found a trigger in (a few in a
+This runs only on the values the RE2 pre-check of `redact.py` found a trigger in (a few in a
 thousand lines), so it can afford to be thorough. Four families, the built-in rule names:
 
 - `aws_keys`: access key ids (AKIA…, ASIA…), a 40-character secret access key in a value that also
@@ -117,25 +117,6 @@ TRIGGERS = {
 def trigger(families: frozenset[str]) -> str:
     """One case-insensitive RE2 pattern that every value the `families` could change matches."""
     return "(?i)" + "|".join([ESCAPED_LETTER, *(TRIGGERS[f] for f in FAMILIES if f in families)])
-
-
-# The characters outside ASCII that case-insensitive matching takes for ASCII letters: U+017F (long s,
-# for s) and U+212A (the Kelvin sign, for k).
-_FOLDS_TO_ASCII = "\u017f\u212a"
-_UPPER_ESCAPE = re.compile(r"\\[A-Z]")
-
-
-@lru_cache(maxsize=16)
-def prefilter(families: frozenset[str]) -> str:
-    """A case-sensitive RE2 pattern for text lowered by ASCII rules (`pc.ascii_lower`): every text the
-    `trigger` matches, lowered, matches it. It is the trigger itself in lower case, plus the two
-    characters outside ASCII that case folding makes letters of. Arrow compiles a pattern anew at every
-    call, and the case-insensitive trigger takes a hundred times longer to compile than this one: the
-    pre-check runs this one, and the trigger only on the values of the rows this one found."""
-    pattern = trigger(families).removeprefix("(?i)")
-    if _UPPER_ESCAPE.search(pattern):  # `\S` or `\W` would change meaning in lower case
-        raise ValueError(f"a redaction trigger holds an upper-case escape: {pattern!r}")
-    return pattern.replace("(?-i:", "(?:").lower() + "|[" + _FOLDS_TO_ASCII + "]"
 
 
 # --- patterns ------------------------------------------------------------------------------------------
