@@ -15,10 +15,11 @@ from moto import mock_aws
 
 from functions.parser.decode import LogBatch, batch_from_json, decode_awslogs
 from functions.parser.normalize import SCHEMA, BatchContext, normalize
-from functions.sinks.keys import HOUR_MS
+from functions.sinks.keys import HOUR_MS, partition_of_hour
 from functions.sinks.s3_parquet import (
     ALWAYS_WRITTEN,
     SMALL_OBJECT_ROWS,
+    SMALL_ZSTD_COLUMNS,
     LocalStore,
     S3Store,
     encode_parquet,
@@ -196,6 +197,45 @@ def test_a_delivery_sized_object_has_time_statistics_only_and_a_big_one_prunes_a
     assert [n for n, c in small_columns.items() if c.is_stats_set] == ["event_time"]
     assert not any(c.has_dictionary_page for c in small_columns.values())
     assert big_columns["log_group"].has_dictionary_page and big_columns["function_name"].is_stats_set
+
+
+def test_a_delivery_sized_object_spends_zstd_on_its_long_varied_columns_only_and_a_big_one_everywhere() -> None:
+    table = normalize(batch(), CTX).table
+    big = pa.concat_tables([table] * (SMALL_OBJECT_ROWS // table.num_rows + 1))
+    small_meta = pq.ParquetFile(io.BytesIO(encode_parquet(table))).metadata.row_group(0)
+    big_meta = pq.ParquetFile(io.BytesIO(encode_parquet(big))).metadata.row_group(0)
+    small = {small_meta.column(i).path_in_schema: small_meta.column(i).compression for i in range(table.num_columns)}
+    assert {name for name, codec in small.items() if codec == "ZSTD"} == set(SMALL_ZSTD_COLUMNS)
+    assert {codec for name, codec in small.items() if name not in SMALL_ZSTD_COLUMNS} == {"SNAPPY"}
+    assert {big_meta.column(i).compression for i in range(big.num_columns)} == {"ZSTD"}
+    # and both read back as the rows given
+    assert pq.read_table(io.BytesIO(encode_parquet(table))).equals(
+        table.cast(pa.schema([f.remove_metadata() for f in SCHEMA]))
+    )
+
+
+def with_times(table: pa.Table, times: list[int | None]) -> pa.Table:
+    index = table.schema.get_field_index("event_time")
+    return table.set_column(index, "event_time", pa.array(times, pa.timestamp("ms")))
+
+
+@pytest.mark.parametrize("spread_ms", [0, HOUR_MS - 1, HOUR_MS, 3 * HOUR_MS])
+def test_split_by_hour_gives_each_hour_its_rows_in_order(spread_ms: int) -> None:
+    table = normalize(batch(), CTX).table
+    start = table["event_time"].cast(pa.int64())[0].as_py() // HOUR_MS * HOUR_MS
+    times = [start + spread_ms * i // max(1, table.num_rows - 1) for i in range(table.num_rows)][::-1]
+    parts = split_by_hour(table := with_times(table, list(times)))
+    # expected: rows grouped by their hour, computed here without Arrow
+    expected: dict[int, list[int]] = {}
+    for row, t in enumerate(times):
+        expected.setdefault(t // HOUR_MS, []).append(row)
+    assert [(p.dt, p.hour) for p, _ in parts] == [
+        (partition_of_hour(h).dt, partition_of_hour(h).hour) for h in sorted(expected)
+    ]
+    ids = table["event_id"].to_pylist()
+    assert [part["event_id"].to_pylist() for _, part in parts] == [
+        [ids[r] for r in expected[h]] for h in sorted(expected)
+    ]
 
 
 @pytest.mark.parametrize("key", ["../outside.parquet", "events/../../outside.parquet", "/etc/outside.parquet"])
