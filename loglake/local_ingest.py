@@ -18,8 +18,9 @@ import pyarrow as pa
 from functions.parser.decode import DecodeError, LogBatch
 from functions.parser.ingest import BatchResult, BatchSink, Ingestor, Summary
 from functions.parser.wiring import handle
+from functions.sinks.keys import Partition
 from functions.sinks.outcome import Indexer
-from functions.sinks.s3_parquet import LocalStore
+from functions.sinks.s3_parquet import LocalStore, split_by_hour
 
 # rows a coalesced object may gather before it is written (about 100 MB of Arrow at most)
 COALESCE_ROWS = 250_000
@@ -78,22 +79,24 @@ class Progress:
 @dataclass
 class Coalescer:
     """The wiring's batch sink for files of many deliveries: each delivery is normalized as the Lambda
-    does it, and its rows wait; `flush` redacts them and writes them in one go, one object per event hour
-    instead of one per delivery and hour. (Redaction is row by row, so its outcome is the Lambda's; done
-    once for all waiting rows, its fixed cost is paid once per object, not once per delivery.) The key
-    comes from the deliveries' own identities (a digest of every event), so ingesting the same file
-    again overwrites its objects, never duplicates them.
+    does it, and its rows wait by event hour; `flush` redacts each hour's rows and writes them in one go,
+    one object per event hour instead of one per delivery and hour. (Redaction is row by row, so its
+    outcome is the Lambda's; done once for an hour's waiting rows, its fixed cost is paid once per object,
+    not once per delivery.) A delivery is split by hour on arrival, which for most is one reduction, so
+    the coalesced rows are never filtered again. The key comes from the deliveries' own identities (a
+    digest of every event), so ingesting the same file again overwrites its objects, never duplicates them.
     """
 
     ingestor: Ingestor
     max_rows: int = COALESCE_ROWS
-    _tables: list[pa.Table] = field(default_factory=list)
+    _hours: dict[Partition, list[pa.Table]] = field(default_factory=dict)
     _rows: int = 0
     _digest: Any = field(default_factory=hashlib.sha256)
 
     def ingest(self, batch: LogBatch, ends_at: float | None = None) -> BatchResult:
         normalized = self.ingestor.normalize(batch)
-        self._tables.append(normalized.table)
+        for partition, part in split_by_hour(normalized.table):
+            self._hours.setdefault(partition, []).append(part)
         self._rows += normalized.table.num_rows
         self._digest.update(batch.identity.encode() + b"\n")
         return BatchResult(normalized, [])
@@ -105,11 +108,16 @@ class Coalescer:
     def flush(self) -> Summary:
         """Redact and write what waits; the rows, objects and index outcome as a summary to merge."""
         done = Summary()
-        if not self._tables:
+        if not self._hours:
             return done
-        table, done.redacted_values = self.ingestor.redactor.apply(pa.concat_tables(self._tables).combine_chunks())
-        objects, indexed = self.ingestor.store_table(table, "coalesced:" + self._digest.hexdigest())
-        self._tables, self._rows, self._digest = [], 0, hashlib.sha256()
+        identity = "coalesced:" + self._digest.hexdigest()
+        parts = []
+        for partition in sorted(self._hours, key=lambda p: (p.dt, p.hour)):
+            table, redacted = self.ingestor.redactor.apply(pa.concat_tables(self._hours[partition]).combine_chunks())
+            parts.append((partition, table, identity))
+            done.redacted_values += redacted
+        objects, indexed = self.ingestor.store_parts(parts, identity)
+        self._hours, self._rows, self._digest = {}, 0, hashlib.sha256()
         done.add_stored(objects, indexed)
         return done
 

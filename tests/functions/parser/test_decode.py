@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 
 import pytest
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamEvent
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from functions.parser.decode import (
     DecodeError,
+    LogBatch,
     batch_from_json,
     decode_awslogs,
     decode_kinesis_record,
@@ -67,6 +71,30 @@ def test_identity_is_stable_for_the_same_payload_and_differs_between_payloads() 
     assert first is not None and again is not None and other is not None
     assert first.identity == again.identity
     assert first.identity != other.identity
+
+
+def framed_digest(fields: list[str]) -> str:
+    """The documented framing, fed field by field: 8-byte big-endian length, then the UTF-8 bytes."""
+    digest = hashlib.sha256()
+    for text in fields:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    head=st.lists(st.text(), min_size=3, max_size=3),
+    events=st.lists(st.tuples(st.text(), st.integers(0, 2**53), st.text()), max_size=8),
+)
+def test_identity_is_the_documented_framing_of_the_stream_and_every_event(
+    head: list[str], events: list[tuple[str, int, str]]
+) -> None:
+    """Object keys stay what earlier versions wrote (a redelivery must find its own key back)."""
+    batch = LogBatch(*head, [e[0] for e in events], [e[1] for e in events], [e[2] for e in events])
+    fields = head + [field for event_id, ts, message in events for field in (event_id, str(ts), message)]
+    assert batch.identity == framed_digest(fields)
 
 
 @pytest.mark.parametrize(
