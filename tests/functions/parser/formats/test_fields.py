@@ -7,6 +7,8 @@ import math
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from functions.parser.formats.base import LEVEL_ALIASES, normalize_level
 from functions.parser.formats.fields import json_text, to_float, to_int
@@ -20,6 +22,22 @@ def test_json_text_is_compact_utf8_and_writes_what_json_cannot_say_as_text() -> 
     value = {"city": "Zürich", "ids": [1, 2], "at": datetime(2026, 11, 27, tzinfo=UTC)}
     # When it is written, Then there are no spaces after separators, no \u escapes, and the date is its str()
     assert json_text(value) == '{"city":"Zürich","ids":[1,2],"at":"2026-11-27 00:00:00+00:00"}'
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.datetimes() | st.decimals(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(json_values)
+def test_json_text_is_what_the_standard_encoder_writes_with_the_house_settings(value: object) -> None:
+    """`json_text` calls the C encoder directly: it must write what `json.dumps` writes with the same
+    settings, NaN, infinities, lone surrogates, big integers and values JSON has no type for included."""
+    expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    assert json_text(value) == expected
 
 
 LINES_WITH_ATTRIBUTES = {
