@@ -98,8 +98,11 @@ class Coalescer:
         for partition, part in split_by_hour(normalized.table):
             self._hours.setdefault(partition, []).append(part)
         self._rows += normalized.table.num_rows
-        self._digest.update(batch.identity.encode() + b"\n")
         return BatchResult(normalized, [])
+
+    def take(self, event: dict[str, Any]) -> None:
+        """Count `event` into the key of the object(s) its rows will go to: call before handling it."""
+        self._digest.update(json.dumps(event, separators=(",", ":")).encode() + b"\n")
 
     @property
     def full(self) -> bool:
@@ -127,6 +130,8 @@ def _ingest_share(events: list[dict[str, Any]], first: int, ingestor: Ingestor, 
     total = Summary()
     sink: BatchSink = Coalescer(ingestor, coalesce_rows) if coalesce_rows > 0 else ingestor
     for index, event in enumerate(events, first):
+        if isinstance(sink, Coalescer):
+            sink.take(event)
         try:
             summary, _ = handle(event, sink)
         except DecodeError as exc:

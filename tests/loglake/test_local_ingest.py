@@ -84,6 +84,26 @@ def test_the_same_file_ingested_again_overwrites_its_objects(tmp_path: Path) -> 
     assert lake_objects(lake) == first
 
 
+def test_a_file_that_differs_in_one_delivery_gets_objects_of_its_own(tmp_path: Path) -> None:
+    # Given two files of the same deliveries but one, and a file of the same deliveries laid out otherwise
+    batch = deliveries(12, 30)
+    payload = json.loads(gzip.decompress(base64.b64decode(batch[5]["awslogs"]["data"])))
+    payload["logEvents"][-1]["message"] = "a different last line\n"
+    changed = [*batch[:5], awslogs_event(payload), *batch[6:]]
+    files = {"first.jsonl": batch, "changed.jsonl": changed}
+    for name, content in files.items():
+        (tmp_path / name).write_text("".join(json.dumps(d) + "\n" for d in content))
+    (tmp_path / "array.json").write_text(json.dumps(batch, indent=2))
+    # When each is ingested into a lake of its own
+    keys = {}
+    for name in (*files, "array.json"):
+        assert main(["ingest", "--lake", str(tmp_path / f"lake-{name}"), str(tmp_path / name)]) == 0
+        keys[name] = set(lake_objects(tmp_path / f"lake-{name}"))
+    # Then the changed file shares no key with the first, and the same deliveries in another layout share all
+    assert keys["first.jsonl"].isdisjoint(keys["changed.jsonl"])
+    assert keys["array.json"] == keys["first.jsonl"]
+
+
 def test_coalesced_objects_are_cut_every_max_rows_and_keep_every_row(tmp_path: Path) -> None:
     # Given 9 deliveries of 30 events, ingested whole
     batch = deliveries(9, 30)
