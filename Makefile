@@ -49,11 +49,14 @@ test: lint stack suite
 
 # The deployable stack (serverless.yml), checked without AWS: `serverless package` from the npm
 # registry's serverless@3 (pinned in package-lock.json) with dummy credentials and no AWS call, then
-# cfn-lint on the template; tests/infra/test_stack.py reads the same template.
+# cfn-lint on the template; tests/infra/test_stack.py reads the same template. A variant with other
+# params goes to a folder of its own: `make stack STACK_PARAMS="--param tracing=Active" STACK_DIR=...`.
 NPM_STAMP := node_modules/.installed
 LAYER_DIR := build/layers/deps
 LAYER_STAMP := $(LAYER_DIR)/.built
-TEMPLATE := .serverless/cloudformation-template-update-stack.json
+STACK_DIR ?= .serverless
+STACK_PARAMS ?=
+TEMPLATE := $(STACK_DIR)/cloudformation-template-update-stack.json
 SLS_ENV := AWS_ACCESS_KEY_ID=loglake-ci-dummy AWS_SECRET_ACCESS_KEY=loglake-ci-dummy AWS_SESSION_TOKEN= \
 	AWS_PROFILE= AWS_EC2_METADATA_DISABLED=true SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off LOGLAKE_OFFLINE_PACKAGE=1
 
@@ -72,7 +75,7 @@ $(LAYER_STAMP): layers/deps/requirements.txt $(STAMP)
 layer: $(LAYER_STAMP)
 
 stack: $(STAMP) $(NPM_STAMP) $(LAYER_STAMP)
-	$(SLS_ENV) node_modules/.bin/serverless package --stage ci --region eu-west-1
+	$(SLS_ENV) node_modules/.bin/serverless package --stage ci --region eu-west-1 --package $(STACK_DIR) $(STACK_PARAMS)
 	$(BIN)/cfn-lint $(TEMPLATE)
 
 bench: $(STAMP)

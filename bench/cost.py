@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cost.py [--events-per-hour 60000] [--invocations 17,100] [--s3-wait-ms 30]
                                    [--generator ../shared/bench/gen_payloads.py] [--shards 4] [--cpu-speed 1.0]
+                                   [--tracing Active|PassThrough]
 
 No AWS. Deliveries from the shared generator (`gen_payloads.py`; 17 Lambda invocations a delivery make
 ~100 events, what CloudWatch sends for most groups, 100 make ~600), spread over one hour, go through
@@ -16,7 +17,9 @@ thread) stand in for them, scaled by `--cpu-speed` (this core vs a Lambda Gravit
 know better) and by 1,769 MB / memorySize (below 1,769 MB a function gets that share of one vCPU), plus
 `--s3-wait-ms` per S3 request (the time a request keeps the function waiting: an assumption, see
 docs/cost.md), rounded up to a whole millisecond per invocation. The stack's settings come from
-serverless.yml. Prints markdown; asserts nothing (cost is measured, not tested).
+serverless.yml, its `tracing` param included (`--tracing` overrides it): with tracing Active the X-Ray
+traces are part of the total, otherwise the table shows what turning it on would add. Prints markdown;
+asserts nothing (cost is measured, not tested).
 """
 
 from __future__ import annotations
@@ -121,6 +124,11 @@ class Stack:
     stream_mode: str
     compact_every_min: int
     params: dict[str, Any]
+
+    @property
+    def traced(self) -> bool:
+        """The parser functions' X-Ray tracing: the `tracing` param is Active (serverless.yml)."""
+        return bool(self.params["tracing"] == "Active")
 
     @classmethod
     def read(cls, path: Path = REPO / "serverless.yml") -> Stack:
@@ -624,15 +632,23 @@ def kinesis_gib(s: Scenario) -> str:
     return f"{billed_in:.4f} / {sum(s.record_bytes) / GIB * MILLION / s.events:.4f}"
 
 
-def cost_table(scenarios: dict[str, Scenario], model: Model) -> str:
+XRAY_ROW = "parser: X-Ray traces"
+
+
+def cost_table(scenarios: dict[str, Scenario], model: Model, traced: bool) -> str:
+    """The cost rows and their total; without tracing, the X-Ray row is left out of the total and shown
+    after it as what `tracing=Active` would add."""
     columns = {name: cost_rows(s, model) for name, s in scenarios.items()}
+    xray = {name: c.pop(XRAY_ROW) for name, c in columns.items()} if not traced else {}
     names = list(dict.fromkeys(n for c in columns.values() for n in c))
     rows = [[n, *(_dollars(c[n]) if n in c else "-" for c in columns.values())] for n in names]
     totals = []
     for c in columns.values():
         known = sum(v for v in c.values() if v is not None)
         totals.append(f"**{known:.4f}**" + (" + ?" if None in c.values() else ""))
-    rows.append(["**total**", *totals])
+    rows.append([f"**total** (tracing {'Active' if traced else 'PassThrough'})", *totals])
+    if xray:
+        rows.append([f"`tracing=Active` adds: {XRAY_ROW}", *(_dollars(v) for v in xray.values())])
     storage = [
         _dollars(s.compaction.stored_bytes / s.events * MILLION / GIB * _price("s3_gb_month"))
         for s in scenarios.values()
@@ -756,6 +772,9 @@ def main() -> int:
     parser.add_argument("--s3-wait-ms", type=float, default=30.0, help="billed wait per S3 request (default 30)")
     parser.add_argument("--cpu-speed", type=float, default=1.0, help="a Lambda core's time for this core's second")
     parser.add_argument("--shards", type=int, default=4, help="shards of the on-demand stream (4 when new)")
+    parser.add_argument(
+        "--tracing", choices=("Active", "PassThrough"), help="the parsers' X-Ray tracing (default: serverless.yml's)"
+    )
     args = parser.parse_args()
     if not args.generator.is_file():
         raise SystemExit(f"{args.generator}: no payload generator there; pass --generator PATH/gen_payloads.py")
@@ -763,6 +782,8 @@ def main() -> int:
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)
     stack, model = Stack.read(), Model(args.s3_wait_ms, args.cpu_speed)
+    if args.tracing is not None:
+        stack = replace(stack, params={**stack.params, "tracing": args.tracing})
     lanes = args.shards * stack.parallelization
     scenarios: dict[str, Scenario] = {}
     caps: dict[int, int] = {}  # records a full batch holds, per delivery size
@@ -786,14 +807,15 @@ def main() -> int:
             f"Stack (serverless.yml): {stack.architecture}; parser {stack.parser_mb} MB, parserKinesis "
             f"{stack.kinesis_parser_mb} MB (batch {stack.batch_size}, window {stack.batch_window_s} s, parallelization "
             f"{stack.parallelization}), compactor {stack.compactor_mb} MB every {stack.compact_every_min} min; stream "
-            f"{stack.stream_mode}. Workload: {args.events_per_hour:,} events/hour, {args.generator.name}. Model: CPU x "
+            f"{stack.stream_mode}; parser tracing {stack.params['tracing']}. "
+            f"Workload: {args.events_per_hour:,} events/hour, {args.generator.name}. Model: CPU x "
             f"{args.cpu_speed} x {LAMBDA_VCPU_MB}/memory + {args.s3_wait_ms:g} ms per S3 request; "
             f"{lanes} Kinesis lanes ({args.shards} shards x {stack.parallelization}). "
             "Prices: bench/cost.py PRICES (us-east-1, read 2026-12-01).\n"
         )
         print(fill_line(stack, lanes, caps, rates), end="\n\n")
         print(facts_table(scenarios, model), end="\n\n")
-        print(cost_table(scenarios, model), end="\n\n")
+        print(cost_table(scenarios, model, stack.traced), end="\n\n")
         print(fixed_table(stack, first, model, args.shards), end="\n\n")
         print(athena_table(first, columns, args.events_per_hour * HOURS_PER_MONTH), end="\n\n")
         print(cloudwatch_line(first))

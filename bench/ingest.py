@@ -1,5 +1,6 @@
-"""Ingest benchmark: events/s through decode → parse → normalize → Parquet bytes, handler import time,
-and peak memory for one 10k-event payload. Prints figures; asserts nothing (speed is not a test).
+"""Ingest benchmark: events/s through decode → parse → normalize → Parquet bytes, the parser's cold start
+(handler import, and import + first invocation, tracing off and on: bench/cold_start.py) and peak memory
+for one 10k-event payload. Prints figures; asserts nothing (speed is not a test).
 
     .venv/bin/python bench/ingest.py [--events 100000] [--batch-sizes 100,500,2000,10000] [--redact default]
 
@@ -13,8 +14,6 @@ so storage latency is not part of the figure.
 from __future__ import annotations
 
 import argparse
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import pyarrow as pa  # noqa: E402
+from cold_start import report as cold_start  # noqa: E402  (bench/, this script's folder)
 from peak_rss import handler_peak  # noqa: E402  (bench/, this script's folder)
 
 from functions.parser.decode import decode_awslogs  # noqa: E402
@@ -87,15 +87,6 @@ def throughput(events: int, batch_sizes: list[int], repeats: int, redactor: Reda
         )
 
 
-def import_time(repeats: int) -> None:
-    code = "import time; t = time.perf_counter(); import functions.parser.handler; print(time.perf_counter() - t)"
-    samples = [
-        float(subprocess.check_output([sys.executable, "-c", code], cwd=REPO, text=True)) for _ in range(repeats)
-    ]
-    median, best = 1000 * statistics.median(samples), 1000 * min(samples)
-    print(f"## handler import: median {median:.0f} ms, min {best:.0f} ms ({repeats} fresh interpreters)")
-
-
 def one_big_payload(events: int) -> dict[str, object]:
     """`events` events of one Lambda log group in a single delivery (the merged streams of a busy function)."""
     from loglake.synth import decode
@@ -134,7 +125,7 @@ def main() -> int:
     chosen = {"all": ",".join(BUILTINS), "default": ",".join(DEFAULT_RULES)}.get(args.redact, args.redact)
     names = [n for n in chosen.split(",") if n not in ("", "none")]
     throughput(args.events, [int(b) for b in args.batch_sizes.split(",")], args.repeats, Redactor.build(names))
-    import_time(5)
+    cold_start(5)
     peak_memory(10_000)
     return 0
 

@@ -90,10 +90,14 @@ def build_ingestor(settings: Settings) -> Ingestor:
 _ingestor: Ingestor | None = None
 
 
-def cold_start_ingestor() -> Ingestor:
-    """The Lambda's ingestor: settings read and clients built once per execution environment."""
+def cold_start_ingestor(before_build: Callable[[], None] | None = None) -> Ingestor:
+    """The Lambda's ingestor: settings read and clients built once per execution environment, on first
+    use. `before_build` runs first, each time they are about to be built (the tracer patches botocore
+    there; it must be idempotent, as a build that failed is tried again on the next invocation)."""
     global _ingestor  # noqa: PLW0603 - built once per execution environment, on first use
     if _ingestor is None:
+        if before_build is not None:
+            before_build()
         _ingestor = build_ingestor(Settings.from_env())
     return _ingestor
 

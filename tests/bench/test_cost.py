@@ -192,3 +192,33 @@ def test_an_hour_in_one_object_is_finished_after_one_run(deliveries: list[dict[s
     # Then the compactor leaves it as it is, and the bench stops after the first run that says so
     assert scenario.compaction.summary.files_in == 0
     assert scenario.compaction.runs == 1
+
+
+def _cells(table: str, row: str) -> list[str]:
+    (line,) = [line for line in table.splitlines() if line.startswith(f"| {row}")]
+    return [cell.strip().strip("*") for cell in line.strip("|").split("|")][1:]
+
+
+def test_x_ray_traces_count_in_the_total_only_when_tracing_is_active(
+    deliveries: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # Given one measured hour and the stack as serverless.yml has it (tracing off by default)
+    stack = cost.Stack.read()
+    assert stack.params["tracing"] == re.search(r"\n    tracing: (\w+)", (REPO / "serverless.yml").read_text()).group(1)  # type: ignore[union-attr]
+    assert not stack.traced
+    scenarios = {"direct": cost.measure(stack, deliveries, None, tmp_path / "bench")}
+    model = cost.Model(30.0, 1.0)
+    rows = cost.cost_rows(scenarios["direct"], model)
+    xray = rows["parser: X-Ray traces"]
+    assert xray is not None and xray > 0
+    others = sum(v for name, v in rows.items() if name != "parser: X-Ray traces" and v is not None)
+    # When the cost table is made with tracing off, then on
+    off = cost.cost_table(scenarios, model, traced=False)
+    on = cost.cost_table(scenarios, model, traced=True)
+    # Then off, the total leaves the traces out and a row says what tracing=Active adds
+    assert float(_cells(off, "**total** (tracing PassThrough)")[0]) == pytest.approx(others, abs=1e-4)
+    assert float(_cells(off, "`tracing=Active` adds")[0]) == pytest.approx(xray, abs=1e-4)
+    # and on, the traces are a row of their own within the total
+    assert float(_cells(on, "**total** (tracing Active)")[0]) == pytest.approx(others + xray, abs=1e-4)
+    assert float(_cells(on, "parser: X-Ray traces")[0]) == pytest.approx(xray, abs=1e-4)
+    assert "adds" not in on

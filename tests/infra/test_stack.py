@@ -19,9 +19,11 @@ import pytest
 
 from functions.compactor.handler import METRICS as COMPACTOR_METRICS
 from functions.log_group_manager.observe import MANAGER_METRICS, METRIC_NAMES
+from functions.parser.entry import tracing_on
 from functions.parser.wiring import METRICS as PARSER_METRICS
 from schemas.cloudformation import glue_table_input
 from schemas.lake import EVENT_COMMITS, EVENT_OBJECTS
+from tests.infra.cfn_values import resolved
 from tests.infra.iam_policy import NO_RESOURCE_LEVEL, branches, check_template, statements
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,6 +52,28 @@ def template() -> dict[str, Any]:
     if not TEMPLATE.exists() or TEMPLATE.stat().st_mtime < newest_input:
         subprocess.run(["make", "stack"], cwd=REPO, check=True, timeout=600)
     loaded: dict[str, Any] = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def package_variant(directory: Path, params: str) -> subprocess.CompletedProcess[str]:
+    """`make stack` (package, then cfn-lint) with other params, into a folder of its own."""
+    return subprocess.run(
+        ["make", "stack", f"STACK_DIR={directory}", f"STACK_PARAMS={params}"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,  # the caller reads the outcome
+    )
+
+
+@pytest.fixture(scope="module")
+def traced_template(template: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The stack packaged with `--param tracing=Active` (after the default one: `make` builds the layer once)."""
+    directory = tmp_path_factory.mktemp("stack-tracing-active")
+    done = package_variant(directory, "--param tracing=Active")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    loaded: dict[str, Any] = json.loads((directory / TEMPLATE.name).read_text(encoding="utf-8"))
     return loaded
 
 
@@ -375,3 +399,74 @@ def test_the_backfill_function_is_off_by_default_reads_history_and_writes_only_i
         REPO / "functions/parser/settings.py"
     )
     assert {k for k in env if k.startswith("LOGLAKE_")} <= reads
+
+
+# ---------------------------------------------------------------- tracing
+
+PARSERS = {"ParserLambdaFunction": "ParserRole", "ParserKinesisLambdaFunction": "ParserKinesisRole"}
+XRAY_ACTIONS = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def granted_actions(template: dict[str, Any], role: str) -> set[str]:
+    """The actions a role's policy grants with the template's parameters at their defaults."""
+    policy = resolved(template, props(template, role)["Policies"][0]["PolicyDocument"])
+    return {
+        action
+        for stmt in policy["Statement"]
+        for action in ([stmt["Action"]] if isinstance(stmt["Action"], str) else stmt["Action"])
+    }
+
+
+def tracing_setting(template: dict[str, Any], function: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, bool]:
+    """(the function's X-Ray mode, whether the parser's code turns its tracer on) in this template."""
+    mode = resolved(template, props(template, function)["TracingConfig"])["Mode"]
+    env = resolved(template, props(template, function)["Environment"]["Variables"])
+    monkeypatch.setenv("POWERTOOLS_TRACE_DISABLED", env["POWERTOOLS_TRACE_DISABLED"])
+    return mode, tracing_on()
+
+
+@pytest.mark.parametrize("function", sorted(PARSERS))
+def test_parsers_are_not_traced_by_default(
+    template: dict[str, Any], function: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the stack packaged without a `tracing` param
+    assert template["Parameters"]["Tracing"]["Default"] == "PassThrough"
+    # Then the parser records no trace of its own, its code never loads the X-Ray SDK, and its role
+    # may not send traces
+    assert props(template, function)["Environment"]["Variables"]["POWERTOOLS_TRACE_DISABLED"] == {
+        "Fn::If": ["TracingActive", "false", "true"]
+    }
+    assert tracing_setting(template, function, monkeypatch) == ("PassThrough", False)
+    assert not granted_actions(template, PARSERS[function]) & XRAY_ACTIONS
+
+
+@pytest.mark.parametrize("function", sorted(PARSERS))
+def test_tracing_active_traces_the_parsers_and_lets_them_send_traces(
+    traced_template: dict[str, Any], function: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the stack packaged with --param tracing=Active (cfn-lint passed: the fixture's `make stack`)
+    assert traced_template["Parameters"]["Tracing"]["Default"] == "Active"
+    # Then Lambda traces the parser, its code wraps the handler in Powertools' Tracer, and its role
+    # may send the segments
+    assert tracing_setting(traced_template, function, monkeypatch) == ("Active", True)
+    assert granted_actions(traced_template, PARSERS[function]) >= XRAY_ACTIONS
+
+
+def test_only_the_parsers_follow_the_tracing_param(template: dict[str, Any], traced_template: dict[str, Any]) -> None:
+    # The other functions (compactor, backfill, manager) are never traced: no TracingConfig, no X-Ray grant
+    for packaged in (template, traced_template):
+        others = [name for name in FUNCTIONS if name not in PARSERS]
+        assert all("TracingConfig" not in props(packaged, name) for name in others)
+        roles = [props(packaged, name)["Role"]["Fn::Sub"].strip("${}").removesuffix(".Arn") for name in others]
+        assert all(not granted_actions(packaged, role) & XRAY_ACTIONS for role in roles)
+
+
+def test_a_tracing_value_other_than_active_or_passthrough_is_refused(template: dict[str, Any], tmp_path: Path) -> None:
+    # Given a misspelt value
+    done = package_variant(tmp_path, "--param tracing=active")
+    # Then `make stack` fails on it: cfn-lint finds the parameter's default outside its allowed values
+    # (a deploy is refused by CloudFormation for the same reason, before anything changes)
+    packaged = json.loads((tmp_path / TEMPLATE.name).read_text(encoding="utf-8"))
+    assert packaged["Parameters"]["Tracing"]["Default"] == "active"
+    assert done.returncode != 0
+    assert "E2015" in done.stdout + done.stderr
