@@ -64,7 +64,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $(NPM_STAMP)
 
-# PyYAML and opensearch-py as a Lambda layer: wheels for the functions' platform (CPython 3.12, arm64).
+# PyYAML, google-re2 and opensearch-py as a Lambda layer: wheels for the functions' platform (CPython 3.12, arm64).
 $(LAYER_STAMP): layers/deps/requirements.txt $(STAMP)
 	rm -rf $(LAYER_DIR)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --only-binary=:all: \
