@@ -65,10 +65,11 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $(NPM_STAMP)
 
 # PyYAML, google-re2 and opensearch-py as a Lambda layer: wheels for the functions' platform (CPython 3.12, arm64).
+# The python3.12 runtime is Amazon Linux 2023 (glibc 2.34): wheels built for glibc 2.28 (google-re2's) run there.
 $(LAYER_STAMP): layers/deps/requirements.txt $(STAMP)
 	rm -rf $(LAYER_DIR)
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-compile --only-binary=:all: \
-		--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 \
+		--platform manylinux2014_aarch64 --platform manylinux_2_28_aarch64 --implementation cp --python-version 3.12 \
 		--target $(LAYER_DIR)/python -r layers/deps/requirements.txt
 	touch $(LAYER_STAMP)
 
