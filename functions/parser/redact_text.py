@@ -25,8 +25,31 @@ import re
 from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
+from typing import Any, cast
 
 REDACTED = "[REDACTED]"
+
+
+class _LazyPattern:
+    """A pattern compiled when first used: these run only on the rare values a trigger flagged, and
+    compiling them all took ~10 ms of every cold start."""
+
+    __slots__ = ("_args", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self._args = (pattern, flags)
+        self._compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:  # search, sub, finditer...: the compiled pattern's own
+        if self._compiled is None:
+            self._compiled = re.compile(*self._args)
+        return getattr(self._compiled, name)
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return cast("re.Pattern[str]", _LazyPattern(pattern, flags))
+
+
 AWS_KEYS, SECRETS, TOKENS, PRIVATE_KEYS = "aws_keys", "secrets", "tokens", "private_keys"
 FAMILIES = (AWS_KEYS, SECRETS, TOKENS, PRIVATE_KEYS)
 
@@ -37,7 +60,7 @@ class KeyKind(Enum):
 
 
 # --- which keys name a secret ------------------------------------------------------------------------
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_WORD = _lazy(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _SECRET_WORDS = frozenset(
     "password passwd passphrase pass pwd secret token credential credentials creds authorization auth "  # noqa: SIM905
     "cookie signature sig dsn apikey privatekey secretkey accesskey sessionkey".split()
@@ -81,11 +104,11 @@ def key_kind(key: str) -> KeyKind | None:
 
 
 # values that hide nothing: left as they are (booleans, placeholders, values masked already)
-_INERT = re.compile(
+_INERT = _lazy(
     r"(?i)(?:yes|no|true|false|null|none|nil|undefined|\*+|x{3,}|-+|\.{3}|<[^<>]*>|\[(?:redacted|filtered|hidden)[^\]]*\]"
     r"|\$\{[^}]*\}|%s|\{\}|)"
 )
-_SCHEME = re.compile(
+_SCHEME = _lazy(
     r"(?i)(?:bearer|basic|digest|token|bot|negotiate|ntlm|oauth|apikey|ssws|sso|aws4-hmac-sha256|hmac)[ \t]+"
 )
 
@@ -120,28 +143,28 @@ def trigger(families: frozenset[str]) -> str:
 
 
 # --- patterns ------------------------------------------------------------------------------------------
-_SAFE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u00([2-7][0-9a-fA-F])")
+_SAFE_ESCAPE = _lazy(r"(?<!\\)((?:\\\\)*)\\u00([2-7][0-9a-fA-F])")
 _SAFE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/=:")
 
-_PEM = re.compile(
+_PEM = _lazy(
     r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
     r"(?:(?:[^\"\\]|\\.)*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=:,\s-]|\\[nrt])*)"
 )
-_AWS_ID = re.compile(r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
-_AWS_SECRET = re.compile(
+_AWS_ID = _lazy(r"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")
+_AWS_SECRET = _lazy(
     r"(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"
 )
-_STS_TOKEN = re.compile(r"(?:IQoJb3JpZ2luX2|FwoGZXIvYXdzE|FQoGZXIvYXdzE|AQoDYXdzE)[A-Za-z0-9/+=%]{16,}")
-_JWT = re.compile(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}")
-_VENDOR_TOKEN = re.compile(
+_STS_TOKEN = _lazy(r"(?:IQoJb3JpZ2luX2|FwoGZXIvYXdzE|FQoGZXIvYXdzE|AQoDYXdzE)[A-Za-z0-9/+=%]{16,}")
+_JWT = _lazy(r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}")
+_VENDOR_TOKEN = _lazy(
     r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|xox[abposre]-[A-Za-z0-9-]{10,}"
     r"|[rs]k_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9]{20,}|AIza[0-9A-Za-z_-]{30,}|glpat-[A-Za-z0-9_-]{20,}"
     r"|npm_[A-Za-z0-9]{30,})"
 )
-_BEARER = re.compile(
+_BEARER = _lazy(
     r"(?<![A-Za-z0-9])(?P<scheme>(?i:bearer)[ \t]+)(?=[A-Za-z._~+/-]*[0-9])[A-Za-z0-9._~+/-]{8,}=*(?![A-Za-z0-9=])"
 )
-_URL_PASSWORD = re.compile(
+_URL_PASSWORD = _lazy(
     r"(?P<pre>(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:(?:/|\\/){2}[^\s/@:\"'<>\\]*:)"
     r"(?P<value>(?:\\[^\"\s]|[^\s@/\"'<>\\])+)(?=@)"
 )
@@ -156,7 +179,7 @@ _RUN = r"(?:\[REDACTED[^\]]*\]|\\[^nrt\s]|[^\s\"'`,;&|)}\]\\])+"
 _BARE = rf"(?![\[{{(<]){_RUN}(?:[ ]+(?![\w.\-]+[ ]?[:=]){_RUN})*"  # words up to a delimiter or the next key
 _LIST = rf"\[[ ]*(?:{_QUOTED})(?:[ ]*,[ ]*(?:{_QUOTED}))*[ ]*\]"
 _STEMS = "pass|pwd|secret|token|cred|auth|cookie|sig|key|dsn"
-_PAIR = re.compile(
+_PAIR = _lazy(
     rf"""
     (?<![A-Za-z0-9_])
     (?=[A-Za-z_\\"'])  # a first character the engine can look for cheaply
@@ -169,13 +192,13 @@ _PAIR = re.compile(
     """,
     re.VERBOSE,
 )
-_XML_PAIR = re.compile(  # <apiKey>…</apiKey> in an XML access log
+_XML_PAIR = _lazy(  # <apiKey>…</apiKey> in an XML access log
     rf"<(?=[A-Za-z0-9_.\-]{{0,80}}?(?i:{_STEMS}))(?P<key>[A-Za-z_][\w.\-]{{0,79}})>(?P<value>[^<]*)</(?P=key)>"
 )
-_HAS_STEM = re.compile(rf"(?i){_STEMS}")
-_QUOTED_ITEM = re.compile(_QUOTED)
-_QUOTED_VALUE = re.compile(rf"(?:{_QUOTED})\Z")
-_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_HAS_STEM = _lazy(rf"(?i){_STEMS}")
+_QUOTED_ITEM = _lazy(_QUOTED)
+_QUOTED_VALUE = _lazy(rf"(?:{_QUOTED})\Z")
+_NUMBER = _lazy(r"[0-9]+(?:\.[0-9]+)?")
 
 Replace = Callable[[re.Match[str]], str]
 
