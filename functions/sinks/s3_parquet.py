@@ -76,8 +76,9 @@ SMALL_OBJECT_ROWS = 1_000
 SMALL_STATISTICS = ["event_time"]
 # In a small object zstd pays only on the columns with many bytes that differ from row to row: Arrow
 # starts a zstd context for every column chunk, which costs more on a one-value column than snappy's
-# whole run. On a 100-event delivery, zstd on these and snappy on the rest encodes ~0.2 ms faster than
-# zstd everywhere, for ~12 % more bytes (bench/parquet_encode.py); compaction rewrites them all as zstd.
+# whole run. Zstd on these and snappy on the rest encodes ~0.2-0.25 ms faster than zstd everywhere, at
+# every size up to SMALL_OBJECT_ROWS, for ~10 % more bytes at 100 rows and ~25 % at 600 (bench/
+# parquet_encode.py); the compactor rewrites them all as zstd (~46 B/event).
 SMALL_ZSTD_COLUMNS = frozenset({"event_id", "raw", "message", "attributes", "stack_trace", "error_message"})
 # Encodings other than plain for columns outside the dictionaries (bench/parquet_encode.py measures them):
 # event ids are digit strings of nearly one length, so their lengths apart from their bytes compress to
