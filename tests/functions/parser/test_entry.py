@@ -4,11 +4,12 @@ turns itself off, so neither could be checked inside the test process."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -17,7 +18,6 @@ from functions.parser.entry import tracing_on
 
 REPO = Path(__file__).resolve().parents[3]
 
-TRACE_HEADER = "Root=1-674bc2a0-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1"
 
 # Runs in the fresh interpreter: import an entry point, invoke it once with a delivery written to a moto
 # S3 bucket, and report what was imported, what X-Ray patched, and the names of the subsegments sent.
@@ -68,22 +68,19 @@ print("PROBE " + json.dumps(report))
 """
 
 
+def _cold_start_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_cold_start", REPO / "bench" / "cold_start.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def lambda_like_env(tracing: str) -> dict[str, str]:
-    prefixes = ("AWS_", "LOGLAKE_", "POWERTOOLS_", "LAMBDA_", "_X_AMZN_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    env.update(
-        LAMBDA_TASK_ROOT=str(REPO),
-        AWS_LAMBDA_FUNCTION_NAME="loglake-parser",
-        AWS_REGION="eu-west-1",
-        AWS_DEFAULT_REGION="eu-west-1",
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_XRAY_CONTEXT_MISSING="LOG_ERROR",
-        _X_AMZN_TRACE_ID=TRACE_HEADER,
-        LOGLAKE_BUCKET="lake",
-        POWERTOOLS_TRACE_DISABLED=tracing,
-    )
+    """The environment the cold-start bench measures in (bench/cold_start.py), with the probe's bucket
+    and POWERTOOLS_TRACE_DISABLED as given."""
+    env: dict[str, str] = _cold_start_bench().lambda_like_env(tracing == "false")
+    env.update(LOGLAKE_BUCKET="lake", POWERTOOLS_TRACE_DISABLED=tracing)
     return env
 
 
