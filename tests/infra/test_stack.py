@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import ast
 import copy
+import fcntl
 import json
+import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -49,22 +52,44 @@ FUNCTIONS = (
 @pytest.fixture(scope="module")
 def template() -> dict[str, Any]:
     newest_input = max((REPO / name).stat().st_mtime for name in INPUTS)
-    if not TEMPLATE.exists() or TEMPLATE.stat().st_mtime < newest_input:
-        subprocess.run(["make", "stack"], cwd=REPO, check=True, timeout=600)
+    (REPO / "build").mkdir(exist_ok=True)
+    with (REPO / "build" / ".stack.lock").open("w") as lock:  # test processes package in place one at a time
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not TEMPLATE.exists() or TEMPLATE.stat().st_mtime < newest_input:
+            subprocess.run(["make", "stack"], cwd=REPO, check=True, timeout=600)
     loaded: dict[str, Any] = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     return loaded
 
 
+# What a copy of the project for packaging leaves out; the environments it needs are linked in.
+_NOT_COPIED = shutil.ignore_patterns(
+    ".git", ".venv", ".cache", "node_modules", "build", ".serverless", "dist", "demo-output", ".lake",
+    ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "__pycache__", "*.egg-info",
+)  # fmt: skip
+_LINKED = (".venv", "node_modules", "build")
+_STAMPS = (".venv/.installed", "node_modules/.installed", "build/layers/deps/.built")  # the Makefile's
+
+
 def package_variant(directory: Path, params: str) -> subprocess.CompletedProcess[str]:
-    """`make stack` (package, then cfn-lint) with other params, into a folder of its own."""
-    return subprocess.run(
-        ["make", "stack", f"STACK_DIR={directory}", f"STACK_PARAMS={params}"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,  # the caller reads the outcome
-    )
+    """`make stack` (package, then cfn-lint) with other params, into `directory`, from a copy of the
+    project. Serverless stages every package in the project's own `.serverless`, which it empties first:
+    packaging in place would pull the default package from under the other tests (and from another
+    variant packaged at the same time by another test process); and it empties `directory` too, so the
+    copy is made elsewhere, and `make` is told never to remake the linked venv, npm packages or layer."""
+    with tempfile.TemporaryDirectory(prefix="loglake-stack-") as scratch:  # not in `directory`: emptied first
+        service = Path(scratch) / "project"
+        shutil.copytree(REPO, service, ignore=_NOT_COPIED, symlinks=True)
+        for name in _LINKED:
+            (service / name).symlink_to(REPO / name)
+        return subprocess.run(
+            # -o: never remake the linked set-ups (a remade layer would be emptied in the real checkout)
+            ["make", *(f"-o{stamp}" for stamp in _STAMPS), "stack", f"STACK_DIR={directory}", f"STACK_PARAMS={params}"],
+            cwd=service,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,  # the caller reads the outcome
+        )
 
 
 @pytest.fixture(scope="module")
