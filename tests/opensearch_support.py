@@ -121,6 +121,17 @@ def all_sources(client: OpenSearch, prefix: str) -> dict[str, dict[str, Any]]:
         search_after = hits[-1]["sort"]
 
 
+class _HoldingServer(ThreadingHTTPServer):
+    """Counts each connection as held by the proxy until its handler is done (one request a connection:
+    HTTP/1.0), even when the client has given up on it."""
+
+    proxy: FaultProxy
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        with self.proxy.holding():
+            super().process_request_thread(request, client_address)
+
+
 @dataclass
 class FaultProxy:
     """An HTTP proxy on 127.0.0.1 in front of the node: answers the first `bulk_failures` bulk requests
@@ -141,6 +152,8 @@ class FaultProxy:
     bulk_calls: int = 0
     ism: dict[str, dict[str, Any]] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    relaying: int = 0  # requests the proxy holds (a "slow" one until the node has answered it)
+    idle: threading.Condition = field(default_factory=threading.Condition)
 
     def ism_answer(self, method: str, path: str, body: bytes) -> tuple[int, dict[str, Any]]:
         assert self.ism is not None
@@ -222,9 +235,29 @@ class FaultProxy:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _relay
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _HoldingServer(("127.0.0.1", 0), Handler)
+        self.server.proxy = self
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @contextlib.contextmanager
+    def holding(self) -> Iterator[None]:
+        """Counts a request as held while it is relayed (see `settle`)."""
+        with self.idle:
+            self.relaying += 1
+        try:
+            yield
+        finally:
+            with self.idle:
+                self.relaying -= 1
+                self.idle.notify_all()
+
+    def settle(self, timeout_s: float = 60.0) -> None:
+        """Wait until no request is held: a "slow" bulk the client gave up on still reaches the node, and
+        what the index holds is only final once it has."""
+        with self.idle:
+            if not self.idle.wait_for(lambda: self.relaying == 0, timeout_s):
+                raise TimeoutError(f"{self.relaying} requests still held by the fault proxy after {timeout_s} s")
 
     def take_failure(self) -> bool:
         with self.lock:

@@ -53,6 +53,7 @@ def test_every_event_ends_in_the_index_or_in_failed_and_none_twice(
     # When the dataset is ingested through it, one delivery at a time as the parser Lambda takes them
     ingestor = local_ingestor(tmp_path, "eu-west-1", indexer)
     summary = ingest_events(iter(small_dataset.deliveries), ingestor, coalesce_rows=0)
+    fault_proxy.settle()  # a bulk the client gave up on ("slow") may still be on its way to the node
     # Then the lake has every event, and each event is a document or a failed/ line
     lake_ids = lake_table(tmp_path)["event_id"].to_pylist()
     assert summary.failed_items == [] and len(lake_ids) == len(set(lake_ids)) == small_dataset.event_count
@@ -71,3 +72,5 @@ def test_every_event_ends_in_the_index_or_in_failed_and_none_twice(
         assert parked == [] and summary.opensearch_retries >= failures
     else:
         assert parked and (summary.opensearch_retries == 0 or mode == "slow")
+    if mode == "slow":  # the node indexed what the client gave up on: parked, and a document all the same
+        assert set(parked) <= set(documents)
