@@ -83,8 +83,11 @@ class Coalescer:
     one object per event hour instead of one per delivery and hour. (Redaction is row by row, so its
     outcome is the Lambda's; done once for an hour's waiting rows, its fixed cost is paid once per object,
     not once per delivery.) A delivery is split by hour on arrival, which for most is one reduction, so
-    the coalesced rows are never filtered again. The key comes from the deliveries' own identities (a
-    digest of every event), so ingesting the same file again overwrites its objects, never duplicates them.
+    the coalesced rows are never filtered again. The key is a digest of the input events the rows came
+    from (`take`: each event as JSON, before it is handled), so ingesting the same file again overwrites
+    its objects, never duplicates them. (The Lambda's key, `LogBatch.identity`, digests every decoded
+    event instead, so that it does not depend on how a redelivery was compressed; a file is what it is,
+    and digesting its events as read costs a fortieth as much.)
     """
 
     ingestor: Ingestor
@@ -115,7 +118,7 @@ class Coalescer:
             return done
         identity = "coalesced:" + self._digest.hexdigest()
         parts = []
-        for partition in sorted(self._hours, key=lambda p: (p.dt, p.hour)):
+        for partition in sorted(self._hours):  # Partition orders by day, then hour
             table, redacted = self.ingestor.redactor.apply(pa.concat_tables(self._hours[partition]).combine_chunks())
             parts.append((partition, table, identity))
             done.redacted_values += redacted
