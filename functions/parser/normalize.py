@@ -191,15 +191,14 @@ def normalize(batch: LogBatch, ctx: BatchContext) -> NormalizedBatch:
         "raw": raw,
         "message": _message(parsed.get("message"), raw),
     }
-    nulls: dict[pa.DataType, Column] = {}  # one all-null array per type, shared by the columns no line filled
+    unfilled = {type_ for name, type_ in _FIELDS if name not in computed and filled.get(name) is None}
+    nulls = {type_: pa.nulls(n, type_) for type_ in unfilled}  # one all-null array per type, shared
     arrays = [
         computed[name]
         if name in computed
-        else (
-            nulls.get(type_) or nulls.setdefault(type_, pa.nulls(n, type_))
-            if (values := filled.get(name)) is None
-            else pa.array(values, type_)
-        )
+        else nulls[type_]
+        if (values := filled.get(name)) is None
+        else pa.array(values, type_)
         for name, type_ in _FIELDS
     ]
     table = pa.Table.from_arrays(arrays, schema=SCHEMA)
