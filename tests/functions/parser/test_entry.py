@@ -4,6 +4,7 @@ turns itself off, so neither could be checked inside the test process."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import subprocess
@@ -68,6 +69,7 @@ print("PROBE " + json.dumps(report))
 """
 
 
+@functools.cache
 def _cold_start_bench() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_cold_start", REPO / "bench" / "cold_start.py")
     assert spec is not None and spec.loader is not None
